@@ -1,0 +1,58 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/bookings -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint format data demo bench clean
+
+help:
+	@echo "make run    set up (virtualenv, Python and npm packages, database, content, demo data) and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   ruff check"
+	@echo "make bench  run the benchmark scripts in bench/"
+
+$(VENV)/.installed: pyproject.toml
+	@python_bin=$$(scripts/find-python) || exit 1; \
+	 [ -x $(PY) ] || { echo "Creating $(VENV) with $$python_bin"; "$$python_bin" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+data: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_content
+
+demo: data
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (staff area: /staff/, see README for the demo logins)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) bench/availability.py
+	$(PY) bench/load.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache db.sqlite3
