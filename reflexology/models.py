@@ -27,6 +27,14 @@ class BodySystem(models.Model):
         _("map colour"), max_length=7, validators=[hex_colour], help_text=_("Hex colour, e.g. #3f6b57.")
     )
     description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="systems/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP up to 10 MB; stored in web sizes without camera data."),
+    )
+    image_card = models.ImageField(_("small image"), upload_to="systems/cards/", blank=True, editable=False)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = SlugManager()
@@ -35,6 +43,13 @@ class BodySystem(models.Model):
         verbose_name = _("body system")
         verbose_name_plural = _("body systems")
         ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="bodysystem_colour_hex",
+                violation_error_message=_("Use a colour like #3f6b57."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -46,32 +61,58 @@ class BodySystem(models.Model):
         return (self.slug,)
 
 
+class ZoneFoot(models.TextChoices):
+    LEFT = "left", _("left foot")
+    RIGHT = "right", _("right foot")
+    BOTH = "both", _("both feet")
+
+
+class ZoneSurface(models.TextChoices):
+    PLANTAR = "plantar", _("sole")
+    DORSAL = "dorsal", _("top of the foot")
+    MEDIAL = "medial", _("inner edge")
+    LATERAL = "lateral", _("outer edge")
+
+
+class ZoneRegion(models.TextChoices):
+    # Front to back, as in zones.md §1.
+    TOE_TIPS = "toe_tips", _("tips of the toes")
+    TOES = "toes", _("pads of the toes")
+    TOE_BASES = "toe_bases", _("bases of the toes")
+    BALL = "ball", _("ball of the foot")
+    ARCH_UPPER = "arch_upper", _("upper arch")
+    ARCH_LOWER = "arch_lower", _("lower arch")
+    HEEL = "heel", _("heel")
+    INNER_EDGE = "inner_edge", _("inner edge")
+    OUTER_EDGE = "outer_edge", _("outer edge")
+    ANKLE_MEDIAL = "ankle_medial", _("below the inner ankle bone")
+    ANKLE_LATERAL = "ankle_lateral", _("below the outer ankle bone")
+    ANKLE_FRONT = "ankle_front", _("front of the ankle")
+    INSTEP = "instep", _("top of the foot")
+
+
+class ZoneOrigin(models.TextChoices):
+    SEEDS = "seeds", _("described in our source articles")
+    CHART = "chart", _("from the standard reflexology chart")
+    BOTH = "both", _("in our sources and the standard chart")
+    DIFFERS = "differs", _("our sources place it differently from the standard chart")
+
+
 class Zone(models.Model):
     """An area of the foot that reflexology charts associate with a part of the body."""
 
-    class Foot(models.TextChoices):
-        LEFT = "left", _("left foot")
-        RIGHT = "right", _("right foot")
-        BOTH = "both", _("both feet")
-
-    class Surface(models.TextChoices):
-        PLANTAR = "plantar", _("sole")
-        DORSAL = "dorsal", _("top of the foot")
-        MEDIAL = "medial", _("inner edge")
-        LATERAL = "lateral", _("outer edge")
-
-    class Origin(models.TextChoices):
-        SEEDS = "seeds", _("described in our source articles")
-        CHART = "chart", _("from the standard reflexology chart")
-        BOTH = "both", _("in our sources and the standard chart")
-        DIFFERS = "differs", _("our sources place it differently from the standard chart")
+    # The choices live at module level so Meta.constraints can name them; these keep Zone.Foot etc.
+    Foot = ZoneFoot
+    Surface = ZoneSurface
+    Region = ZoneRegion
+    Origin = ZoneOrigin
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
     foot = models.CharField(_("foot"), max_length=5, choices=Foot.choices, default=Foot.BOTH)
     surface = models.CharField(_("main surface"), max_length=8, choices=Surface.choices)
     region = models.CharField(
-        _("region"), max_length=40, help_text=_("Where on the foot, e.g. 'ball' or 'arch_upper'.")
+        _("region"), max_length=40, choices=Region.choices, help_text=_("Where on the foot, front to back.")
     )
     body_parts = models.CharField(
         _("associated body parts"),
@@ -92,6 +133,17 @@ class Zone(models.Model):
         verbose_name = _("foot zone")
         verbose_name_plural = _("foot zones")
         ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(foot__in=ZoneFoot.values), name="zone_foot_valid"),
+            models.CheckConstraint(condition=Q(surface__in=ZoneSurface.values), name="zone_surface_valid"),
+            models.CheckConstraint(condition=Q(region__in=ZoneRegion.values), name="zone_region_valid"),
+            models.CheckConstraint(condition=Q(origin__in=ZoneOrigin.values), name="zone_origin_valid"),
+            models.CheckConstraint(
+                condition=~Q(body_parts=""),
+                name="zone_body_parts_not_empty",
+                violation_error_message=_("Say what reflexology associates this area with."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -107,6 +159,28 @@ class Zone(models.Model):
         return [part.strip() for part in self.body_parts.split(",") if part.strip()]
 
 
+class TechniqueKind(models.TextChoices):
+    # The six kinds are also the screening engine's technique keys (contraindications §1.1).
+    CLASSICAL = "classical", _("Classical massage")
+    RELAXING = "relaxing", _("Relaxing massage")
+    REFLEXOLOGY = "reflexology", _("Reflexology and acupressure")
+    THAI_STICKS = "thai_sticks", _("Thai massage with sticks")
+    THERAPEUTIC = "therapeutic", _("Therapeutic and orthopaedic massage")
+    DEVICES = "devices", _("Devices and mats")
+
+
+class TechniqueIntensity(models.TextChoices):
+    GENTLE = "gentle", _("gentle")
+    MODERATE = "moderate", _("moderate")
+    FIRM = "firm", _("firm")
+
+
+class TechniqueSetting(models.TextChoices):
+    STUDIO = "studio", _("in the studio")
+    HOME = "home", _("at home")
+    BOTH = "both", _("in the studio or at home")
+
+
 class TechniqueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -115,24 +189,9 @@ class TechniqueQuerySet(models.QuerySet):
 class Technique(models.Model):
     """A way of working the feet, as a client would read about it before booking."""
 
-    class Kind(models.TextChoices):
-        # The six kinds are also the screening engine's technique keys (contraindications §1.1).
-        CLASSICAL = "classical", _("Classical massage")
-        RELAXING = "relaxing", _("Relaxing massage")
-        REFLEXOLOGY = "reflexology", _("Reflexology and acupressure")
-        THAI_STICKS = "thai_sticks", _("Thai massage with sticks")
-        THERAPEUTIC = "therapeutic", _("Therapeutic and orthopaedic massage")
-        DEVICES = "devices", _("Devices and mats")
-
-    class Intensity(models.TextChoices):
-        GENTLE = "gentle", _("gentle")
-        MODERATE = "moderate", _("moderate")
-        FIRM = "firm", _("firm")
-
-    class Setting(models.TextChoices):
-        STUDIO = "studio", _("in the studio")
-        HOME = "home", _("at home")
-        BOTH = "both", _("in the studio or at home")
+    Kind = TechniqueKind
+    Intensity = TechniqueIntensity
+    Setting = TechniqueSetting
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -149,7 +208,16 @@ class Technique(models.Model):
     duration_note = models.CharField(_("duration note"), max_length=200, blank=True)
     intensity = models.CharField(_("intensity"), max_length=8, choices=Intensity.choices)
     suits = models.TextField(_("who it suits"))
-    image = models.ImageField(_("image"), upload_to="techniques/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="techniques/",
+        blank=True,
+        help_text=_(
+            "JPEG, PNG or WebP up to 10 MB; stored in web sizes without camera data. "
+            "Without one, the page shows our drawing for the technique's kind."
+        ),
+    )
+    image_card = models.ImageField(_("card image"), upload_to="techniques/cards/", blank=True, editable=False)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     zones = models.ManyToManyField(
         Zone, related_name="techniques", verbose_name=_("zones worked"), blank=True
@@ -171,6 +239,18 @@ class Technique(models.Model):
                 name="technique_duration_range_ordered",
                 violation_error_message=_("The shortest duration must not be longer than the longest."),
             ),
+            models.CheckConstraint(
+                condition=Q(duration_min__isnull=True) | Q(duration_min__gte=1),
+                name="technique_duration_positive",
+                violation_error_message=_("A duration is at least one minute."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=TechniqueKind.values), name="technique_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(intensity__in=TechniqueIntensity.values), name="technique_intensity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(setting__in=TechniqueSetting.values), name="technique_setting_valid"
+            ),
         ]
 
     def __str__(self):
@@ -181,6 +261,15 @@ class Technique(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def illustration(self) -> str:
+        """Static path of our own drawing for this kind, shown when no image was uploaded."""
+        return f"img/techniques/{self.kind}.svg"
+
+    @property
+    def body_paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.body.split("\n\n") if part.strip()]
 
 
 class StepManager(models.Manager):
@@ -204,6 +293,7 @@ class TechniqueStep(models.Model):
         ordering = ["technique", "order"]
         constraints = [
             models.UniqueConstraint(fields=["technique", "order"], name="technique_step_order_unique"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="technique_step_order_positive"),
         ]
 
     def __str__(self):
@@ -213,6 +303,14 @@ class TechniqueStep(models.Model):
         return (*self.technique.natural_key(), self.order)
 
     natural_key.dependencies = ["reflexology.technique"]
+
+
+class ClaimEvidence(models.TextChoices):
+    SUPPORTED = "supported", _("Supported by research")
+    REPORTED = "reported", _("Commonly reported by clients")
+    TRADITIONAL = "traditional", _("Traditional belief")
+    # Kept on record so the team can see a claim was considered and why it is not shown.
+    UNSUPPORTED = "unsupported", _("Not supported (not published)")
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -228,10 +326,7 @@ class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
 class Claim(models.Model):
     """A benefit people associate with a technique, labelled with what the evidence says."""
 
-    class Evidence(models.TextChoices):
-        SUPPORTED = "supported", _("Supported by research")
-        REPORTED = "reported", _("Commonly reported by clients")
-        TRADITIONAL = "traditional", _("Traditional belief")
+    Evidence = ClaimEvidence
 
     technique = models.ForeignKey(
         Technique, on_delete=models.CASCADE, related_name="claims", verbose_name=_("technique")
@@ -243,6 +338,12 @@ class Claim(models.Model):
     published = models.BooleanField(
         _("published"), default=True, help_text=_("Unsupported claims are kept on record but not shown.")
     )
+    source = models.CharField(
+        _("where it comes from"),
+        max_length=200,
+        blank=True,
+        help_text=_("For the team: the source lines, e.g. '004:L276'. Never shown on the site."),
+    )
 
     objects = ClaimManager()
 
@@ -252,6 +353,14 @@ class Claim(models.Model):
         ordering = ["technique", "order"]
         constraints = [
             models.UniqueConstraint(fields=["technique", "order"], name="claim_order_unique"),
+            models.CheckConstraint(
+                condition=Q(evidence__in=ClaimEvidence.values), name="claim_evidence_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(evidence="unsupported", published=True),
+                name="claim_unsupported_never_published",
+                violation_error_message=_("A claim the evidence does not support cannot be published."),
+            ),
         ]
 
     def __str__(self):
