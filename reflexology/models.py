@@ -186,6 +186,10 @@ class TechniqueQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
+class TechniqueManager(SlugManager.from_queryset(TechniqueQuerySet)):
+    """Technique.objects: .published(), and natural keys so steps and claims load by slug."""
+
+
 class Technique(models.Model):
     """A way of working the feet, as a client would read about it before booking."""
 
@@ -225,7 +229,7 @@ class Technique(models.Model):
     published = models.BooleanField(_("published"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = TechniqueQuerySet.as_manager()
+    objects = TechniqueManager()
 
     class Meta:
         verbose_name = _("technique")
