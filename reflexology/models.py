@@ -181,6 +181,10 @@ class TechniqueSetting(models.TextChoices):
     BOTH = "both", _("in the studio or at home")
 
 
+# Our own drawings live in static/img/techniques/: one per kind, plus these techniques' own.
+OWN_ILLUSTRATIONS = frozenset({"vacuum", "bedtime-self-massage", "partner-massage"})
+
+
 class TechniqueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -268,12 +272,30 @@ class Technique(models.Model):
 
     @property
     def illustration(self) -> str:
-        """Static path of our own drawing for this kind, shown when no image was uploaded."""
-        return f"img/techniques/{self.kind}.svg"
+        """Static path of our own drawing, shown when no image was uploaded."""
+        name = self.slug if self.slug in OWN_ILLUSTRATIONS else self.kind
+        return f"img/techniques/{name}.svg"
 
     @property
     def body_paragraphs(self) -> list[str]:
         return [part.strip() for part in self.body.split("\n\n") if part.strip()]
+
+    @property
+    def duration_label(self) -> str:
+        """'10 to 15 min' (with an en dash), 'about 30 min', or '' when the sources give no typical length."""
+        low, high = self.duration_min, self.duration_max
+        if low and high and low != high:
+            return _("%(low)s\u2013%(high)s min") % {"low": low, "high": high}
+        if low or high:
+            return _("about %(minutes)s min") % {"minutes": low or high}
+        return ""
+
+    @property
+    def intensity_level(self) -> int:
+        """1 to 3, for the small pressure gauge on cards."""
+        return {self.Intensity.GENTLE: 1, self.Intensity.MODERATE: 2, self.Intensity.FIRM: 3}.get(
+            self.intensity, 0
+        )
 
 
 class StepManager(models.Manager):
