@@ -277,3 +277,21 @@ if len(STUDIO_CURRENCY) != 3 or not STUDIO_CURRENCY.isalpha():
 STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "12 Linden Lane, first floor")
 STUDIO_PHONE = env_str("STUDIO_PHONE", "+7 495 000-00-00")
 STUDIO_EMAIL = env_str("STUDIO_EMAIL", "hello@solecalm.example")
+
+# --- Intake ---------------------------------------------------------------------------------
+# The health questionnaire (intake/). A questionnaire stays valid for this many months; the
+# client confirms "nothing has changed" (or updates it) through a signed e-mailed link.
+INTAKE_VALID_MONTHS = env_int("INTAKE_VALID_MONTHS", 6)
+# Signed links: the result link (also how a client reopens their result) and the shorter-lived
+# "confirm or update" link for returning clients, in seconds.
+INTAKE_RESULT_LINK_MAX_AGE = env_int("INTAKE_RESULT_LINK_MAX_AGE", 60 * 60 * 24 * 30)
+INTAKE_RETURNING_LINK_MAX_AGE = env_int("INTAKE_RETURNING_LINK_MAX_AGE", 60 * 60 * 24 * 2)
+# A doctor's note on file counts for this many months at most (contraindications R8).
+INTAKE_CLEARANCE_VALID_MONTHS = env_int("INTAKE_CLEARANCE_VALID_MONTHS", 6)
+# Ages the rules work out from the date of birth (contraindications §2.8, §7 question 2).
+INTAKE_ADULT_AGE = env_int("INTAKE_ADULT_AGE", 18)
+INTAKE_INFANT_MONTHS = env_int("INTAKE_INFANT_MONTHS", 12)
+INTAKE_OLDER_ADULT_AGE = env_int("INTAKE_OLDER_ADULT_AGE", 75)
+# A date of birth further back than this is taken for a typing mistake.
+INTAKE_OLDEST_AGE = env_int("INTAKE_OLDEST_AGE", 120)
+# --- End of Intake --------------------------------------------------------------------------

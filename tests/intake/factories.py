@@ -1,0 +1,69 @@
+"""Test data builders for the intake tests (and the browser tests that need techniques)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from intake.models import Questionnaire
+from reflexology.models import Technique
+
+# The brief's shared vocabulary: the studio's bookable techniques and a few reading-only ones.
+STUDIO_TECHNIQUES = [
+    ("classical", "Classical foot massage", Technique.Kind.CLASSICAL),
+    ("relaxing", "Relaxing foot massage", Technique.Kind.RELAXING),
+    ("reflexology", "Reflexology", Technique.Kind.REFLEXOLOGY),
+    ("thai-sticks", "Thai foot massage with sticks", Technique.Kind.THAI_STICKS),
+    ("therapeutic-flat-feet", "Therapeutic massage for flat feet", Technique.Kind.THERAPEUTIC),
+    ("therapeutic-hallux-valgus", "Therapeutic massage for bunions", Technique.Kind.THERAPEUTIC),
+    ("therapeutic-arthrosis", "Therapeutic massage for arthrosis", Technique.Kind.THERAPEUTIC),
+    ("vacuum", "Vacuum cup massage", Technique.Kind.DEVICES),
+]
+HOME_TECHNIQUES = [
+    ("self-massage", "Self-massage at home", Technique.Kind.CLASSICAL),
+    ("mats-and-devices", "Mats and rollers at home", Technique.Kind.DEVICES),
+    ("partner-massage", "Massage for a partner", Technique.Kind.RELAXING),
+]
+
+
+def make_technique(slug, name, kind, *, setting=Technique.Setting.STUDIO, order=0, published=True):
+    technique, _ = Technique.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "setting": setting,
+            "summary": f"{name}.",
+            "body": f"{name}.",
+            "intensity": Technique.Intensity.MODERATE,
+            "suits": "Most people.",
+            "order": order,
+            "published": published,
+        },
+    )
+    return technique
+
+
+def make_techniques() -> list[Technique]:
+    made = [make_technique(*row, order=i) for i, row in enumerate(STUDIO_TECHNIQUES)]
+    made += [
+        make_technique(*row, setting=Technique.Setting.HOME, order=20 + i)
+        for i, row in enumerate(HOME_TECHNIQUES)
+    ]
+    return made
+
+
+def make_questionnaire(**fields) -> Questionnaire:
+    now = timezone.now()
+    values = {
+        "client_name": "Anna Example",
+        "client_email": "anna@example.com",
+        "signature": "Anna Example",
+        "consent_health_data": True,
+        "consent_terms": True,
+        "submitted_at": now,
+        "valid_until": now + timedelta(days=180),
+        "answers": {"diabetes": "yes", "diabetes_insulin": "no"},
+        "screening": {},
+    }
+    values.update(fields)
+    return Questionnaire.objects.create(**values)
