@@ -278,6 +278,13 @@ STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "12 Linden Lane, first floor")
 STUDIO_PHONE = env_str("STUDIO_PHONE", "+7 495 000-00-00")
 STUDIO_EMAIL = env_str("STUDIO_EMAIL", "hello@solecalm.example")
 
+# --- Bookings -------------------------------------------------------------------------------
+# The booking rules (slot step, notice, window, cancellation deadline) are a row a manager edits
+# in the admin (bookings.BookingPolicy). Here only the machinery: how long, on PostgreSQL, a
+# booking waits for a concurrent booking's row lock before it asks the client to try again.
+BOOKINGS_LOCK_TIMEOUT_SECONDS = env_int("BOOKINGS_LOCK_TIMEOUT_SECONDS", 10)
+# --- End of Bookings ------------------------------------------------------------------------
+
 # --- Intake ---------------------------------------------------------------------------------
 # The health questionnaire (intake/). A questionnaire stays valid for this many months; the
 # client confirms "nothing has changed" (or updates it) through a signed e-mailed link.

@@ -1,0 +1,536 @@
+"""Booking, moving and cancelling appointments: the only code that writes them.
+
+    book_appointment(*, service, start, client_name, client_email, client_phone="", therapist=None,
+                     questionnaire=None, source="online", idempotency_key="", user=None, now=None)
+        -> Appointment
+    reschedule_appointment(*, appointment, new_start, therapist=None, any_therapist=False,
+                           by="client", user=None, now=None) -> Appointment
+    cancel_appointment(*, appointment, by="client", reason="", user=None, now=None) -> Appointment
+    mark_attendance(*, appointment, status, user=None, now=None) -> Appointment   (staff: done / no-show)
+    record_event(*, appointment, kind, by, user=None, details=None) -> AppointmentEvent
+    change_deadline(appointment, *, policy=None) -> datetime   (clients may cancel/move until then)
+    client_can_change(appointment, *, policy=None, now=None) -> bool
+    check_screening(*, questionnaire, technique) -> None      (invariant 3; raises NotSuitable)
+
+Every refusal is a `BookingError` whose `str()` a client can read. `SlotUnavailable` (a subclass)
+means the time is taken or outside availability (past, inside the minimum notice, beyond the booking
+window, outside working hours, time off, a closure, an inactive service or one the therapist does
+not give); the flow shows it with the nearest free times. `NotSuitable` (also a subclass) means the
+client's health screening rules the technique out, or needs a doctor's note that is not on file; it
+carries `outcome` and `reasons`.
+
+How double booking is prevented (invariant 1), pretix-style: inside one `transaction.atomic()` we
+lock what the booking makes less available, all at once and always in the same order (the
+candidate therapists' rows by id, then, for a service that needs a room, the active rooms by id),
+then re-read availability with the same engine the client saw (`bookings.availability`), then
+insert. Concurrent bookings of the same therapist or room queue on those locks, and the losers
+re-check after the winner commits and get a clean `SlotUnavailable`: no deadlock (one global lock
+order; moving and cancelling lock the appointment row only after that), and on PostgreSQL the
+exclusion constraints are the last guard, their IntegrityError turned into `SlotUnavailable` too.
+On SQLite, `select_for_update()` is a no-op and the IMMEDIATE transaction (settings) holds the
+database's write lock from BEGIN, which serialises bookings just the same.
+
+Nothing here sends mail or knows about HTTP. The functions return the saved appointment once their
+transaction has committed (when called outside an outer transaction); the flow layer then enqueues
+its e-mails, e.g. `transaction.on_commit(lambda: send_confirmation.enqueue(appointment.pk))`, which
+also does the right thing when the caller wraps several steps in its own transaction.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.availability import (
+    any_therapist_reason,
+    compute_slots,
+    load_availability_data,
+    pick_room,
+    studio_zone,
+    unavailable_reason,
+)
+from bookings.models import (
+    Actor,
+    Appointment,
+    AppointmentEvent,
+    AppointmentSource,
+    AppointmentStatus,
+    BookingPolicy,
+    EventKind,
+    Room,
+    Service,
+    Therapist,
+)
+from intake.models import BOOKABLE, Outcome
+
+OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
+
+
+class BookingError(Exception):
+    """A booking, change or cancellation was refused; `str(error)` is for the client."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+class SlotUnavailable(BookingError):
+    """The time is taken, or outside what can be booked."""
+
+
+class NotSuitable(BookingError):
+    """The client's screening rules the technique out for now, or needs a doctor's note first."""
+
+    def __init__(self, message: str, *, outcome: Outcome, reasons: list[str]):
+        super().__init__(message)
+        self.outcome = outcome
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class _ClientDetails:
+    name: str
+    email: str
+    phone: str
+
+
+# --- Public functions -------------------------------------------------------------------------
+
+
+def book_appointment(
+    *,
+    service: Service,
+    start: datetime,
+    client_name: str,
+    client_email: str,
+    client_phone: str = "",
+    therapist: Therapist | None = None,
+    questionnaire=None,
+    source: str = AppointmentSource.ONLINE,
+    idempotency_key: str = "",
+    user=None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
+
+    `idempotency_key` (e.g. a random value in the confirm form) makes a resubmitted or double-clicked
+    form return the appointment the first submission created. `user` is the staff member booking
+    on a client's behalf (recorded in the history). Raises BookingError / SlotUnavailable / NotSuitable.
+    """
+    _require_aware(start)
+    if source not in AppointmentSource.values:
+        raise ValueError(f"unknown source {source!r}")
+    now = now or timezone.now()
+    client = _clean_client(client_name, client_email, client_phone)
+    check_screening(questionnaire=questionnaire, technique=service.technique)
+    if therapist is not None and not therapist.services.filter(pk=service.pk).exists():
+        raise SlotUnavailable(
+            _("%(name)s does not give %(service)s.") % {"name": therapist.name, "service": service.name}
+        )
+
+    with _locked_transaction():
+        service = (
+            Service.objects.select_related("technique").prefetch_related("level_prices").get(pk=service.pk)
+        )
+        candidates = [therapist.pk] if therapist is not None else _performing_ids(service)
+        locked = _lock(therapist_ids=candidates, rooms=service.needs_room)
+        if idempotency_key:
+            # After the locks: a concurrent twin of this request has committed by now.
+            earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return _same_request(earlier, service=service, start=start, email=client.email)
+        if therapist is not None:
+            therapist = locked[therapist.pk]
+        policy = BookingPolicy.current()
+        day = timezone.localtime(start, studio_zone()).date()
+        data = load_availability_data(
+            service=service, first_day=day, last_day=day, therapist=therapist, now=now, policy=policy
+        )
+        chosen = _choose_therapist(data, therapist=therapist, start=start)
+        appointment = Appointment(
+            service=service,
+            therapist=chosen,
+            therapist_chosen=therapist is not None,
+            room_id=pick_room(data, start),
+            client_name=client.name,
+            client_email=client.email,
+            client_phone=client.phone,
+            start=start,
+            end=start + service.duration,
+            blocked_until=start + service.duration + service.buffer,
+            price=service.price_for(chosen.level),
+            currency=settings.STUDIO_CURRENCY,
+            questionnaire=questionnaire,
+            source=source,
+            idempotency_key=idempotency_key,
+            created_at=now,
+        )
+        _save_guarded(appointment)
+        record_event(
+            appointment=appointment,
+            kind=EventKind.BOOKED,
+            by=Actor.CLIENT if source == AppointmentSource.ONLINE else Actor.STAFF,
+            user=user,
+            details={
+                "start": _iso(start),
+                "therapist": chosen.slug,
+                "any_therapist": therapist is None,
+                "price": str(appointment.price),
+                "currency": appointment.currency,
+                "source": source,
+            },
+            now=now,
+        )
+    return appointment
+
+
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    new_start: datetime,
+    therapist: Therapist | None = None,
+    any_therapist: bool = False,
+    by: str = Actor.CLIENT,
+    user=None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Move a booked appointment to `new_start` (same row, same manage token).
+
+    The therapist stays the same unless `therapist` is given, or `any_therapist=True` lets the
+    engine pick whoever is free (as for "any therapist" bookings). Clients may move a session only
+    until `change_deadline()`; staff (`by="staff"`) may do it later. The copied price is kept,
+    unless the session moves to a therapist of another level: then that level's current price
+    applies. The reminder is cleared so that it is sent again for the new time.
+    """
+    _require_aware(new_start)
+    _check_actor(by)
+    now = now or timezone.now()
+    current = Appointment.objects.select_related("service", "therapist").get(pk=appointment.pk)
+    if therapist is not None and not therapist.services.filter(pk=current.service_id).exists():
+        raise SlotUnavailable(
+            _("%(name)s does not give %(service)s.")
+            % {"name": therapist.name, "service": current.service.name}
+        )
+    wanted = None if any_therapist else (therapist or current.therapist)
+
+    with _locked_transaction():
+        service = (
+            Service.objects.select_related("technique")
+            .prefetch_related("level_prices")
+            .get(pk=current.service_id)
+        )
+        candidates = [wanted.pk] if wanted is not None else _performing_ids(service)
+        fresh = _lock(therapist_ids=candidates, rooms=service.needs_room)
+        if wanted is not None:
+            wanted = fresh[wanted.pk]
+        locked = Appointment.objects.select_for_update().select_related("therapist").get(pk=current.pk)
+        policy = BookingPolicy.current()
+        _check_changeable(locked, by=by, now=now, policy=policy, verb="move")
+        if new_start == locked.start and (wanted is None or wanted.pk == locked.therapist_id):
+            raise BookingError(_("Your session is already at that time."))
+        day = timezone.localtime(new_start, studio_zone()).date()
+        data = load_availability_data(
+            service=service,
+            first_day=day,
+            last_day=day,
+            therapist=wanted,
+            now=now,
+            policy=policy,
+            exclude_appointment_id=locked.pk,
+        )
+        chosen = _choose_therapist(data, therapist=wanted, start=new_start)
+        old_start, old_therapist = locked.start, locked.therapist
+        locked.start = new_start
+        locked.end = new_start + service.duration
+        locked.blocked_until = locked.end + service.buffer
+        locked.room_id = pick_room(data, new_start)
+        if chosen.level != old_therapist.level:
+            locked.price = service.price_for(chosen.level)
+        locked.therapist = chosen
+        locked.reminder_sent_at = None
+        _save_guarded(locked)
+        record_event(
+            appointment=locked,
+            kind=EventKind.RESCHEDULED,
+            by=by,
+            user=user,
+            details={
+                "from": _iso(old_start),
+                "to": _iso(new_start),
+                "therapist_from": old_therapist.slug,
+                "therapist_to": chosen.slug,
+                "price": str(locked.price),
+            },
+            now=now,
+        )
+    return locked
+
+
+def cancel_appointment(
+    *,
+    appointment: Appointment,
+    by: str = Actor.CLIENT,
+    reason: str = "",
+    user=None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Cancel a booked appointment, freeing its time. Clients only until `change_deadline()`."""
+    _check_actor(by)
+    now = now or timezone.now()
+    reason = (reason or "").strip()[:300]
+    with _locked_transaction():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        _check_changeable(locked, by=by, now=now, policy=BookingPolicy.current(), verb="cancel")
+        locked.status = AppointmentStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.cancellation_reason = reason
+        locked.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+        record_event(
+            appointment=locked,
+            kind=EventKind.CANCELLED,
+            by=by,
+            user=user,
+            details={"reason": reason},
+            now=now,
+        )
+    return locked
+
+
+def mark_attendance(
+    *, appointment: Appointment, status: str, user=None, now: datetime | None = None
+) -> Appointment:
+    """Staff record that a session took place (`completed`) or the client did not come (`no_show`).
+
+    Only once the session has started, and not for a cancelled one; a wrong mark can be corrected
+    by marking again. The time stays occupied either way.
+    """
+    if status not in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW):
+        raise ValueError(f"attendance is completed or no_show, not {status!r}")
+    now = now or timezone.now()
+    with _locked_transaction():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.status == AppointmentStatus.CANCELLED:
+            raise BookingError(_("This session was cancelled."))
+        if locked.start > now:
+            raise BookingError(_("This session has not started yet."))
+        if locked.status == status:
+            return locked
+        previous = locked.status
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        kind = EventKind.COMPLETED if status == AppointmentStatus.COMPLETED else EventKind.NO_SHOW
+        record_event(
+            appointment=locked, kind=kind, by=Actor.STAFF, user=user, details={"previous": previous}, now=now
+        )
+    return locked
+
+
+def record_event(
+    *,
+    appointment: Appointment,
+    kind: str,
+    by: str,
+    user=None,
+    details: dict | None = None,
+    now: datetime | None = None,
+) -> AppointmentEvent:
+    """Add a line to the appointment's history. `details` must hold no health information."""
+    return AppointmentEvent.objects.create(
+        appointment=appointment,
+        kind=kind,
+        actor=by,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        details=details or {},
+        at=now or timezone.now(),
+    )
+
+
+def change_deadline(appointment: Appointment, *, policy: BookingPolicy | None = None) -> datetime:
+    """Until when the client may cancel or move the appointment online."""
+    policy = policy or BookingPolicy.current()
+    return appointment.start - policy.cancellation_deadline
+
+
+def client_can_change(
+    appointment: Appointment, *, policy: BookingPolicy | None = None, now: datetime | None = None
+) -> bool:
+    return appointment.status == AppointmentStatus.BOOKED and (now or timezone.now()) < change_deadline(
+        appointment, policy=policy
+    )
+
+
+def check_screening(*, questionnaire, technique) -> None:
+    """Invariant 3: refuse (NotSuitable) when the stored screening rules the technique out.
+
+    No questionnaire means nothing to check here (the flow asks for one before online bookings;
+    staff may book first and collect it later). A questionnaire that is no longer valid is refused.
+    """
+    if questionnaire is None:
+        return
+    if not questionnaire.is_valid():
+        raise BookingError(
+            _("Your health questionnaire is out of date. Please fill it in again before booking.")
+        )
+    outcome = Outcome(questionnaire.outcome_for(technique))
+    if outcome in BOOKABLE:
+        return
+    reasons = [str(reason) for reason in questionnaire.reasons_for(technique)]
+    because = " ".join(reasons)
+    if outcome == Outcome.NEEDS_CLEARANCE:
+        if questionnaire.has_clearance_for(technique):
+            return
+        message = _(
+            "Before we can book %(technique)s for you we need a note from your doctor. %(because)s"
+        ) % {"technique": technique.name, "because": because}
+    else:
+        message = _("%(technique)s is not possible for you at the moment. %(because)s") % {
+            "technique": technique.name,
+            "because": because,
+        }
+    raise NotSuitable(message.strip(), outcome=outcome, reasons=reasons)
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return timezone.localtime(moment, studio_zone()).isoformat()
+
+
+def _require_aware(moment: datetime) -> None:
+    if not isinstance(moment, datetime) or timezone.is_naive(moment):
+        raise ValueError("booking times must be aware datetimes")
+
+
+def _check_actor(by: str) -> None:
+    if by not in Actor.values:
+        raise ValueError(f"unknown actor {by!r}")
+
+
+def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
+    name, email, phone = (name or "").strip(), (email or "").strip(), (phone or "").strip()
+    if not name:
+        raise BookingError(_("Please tell us your name."))
+    if len(name) > 150:
+        raise BookingError(_("Please shorten your name to 150 characters."))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise BookingError(
+            _("Please enter a valid e-mail address, so that we can send your booking.")
+        ) from None
+    if len(phone) > 40:
+        raise BookingError(_("Please enter a shorter phone number."))
+    return _ClientDetails(name=name, email=email, phone=phone)
+
+
+def _same_request(earlier: Appointment, *, service: Service, start: datetime, email: str) -> Appointment:
+    if earlier.service_id == service.pk and earlier.start == start and earlier.client_email == email:
+        return earlier
+    raise BookingError(_("This booking form was already used. Please start again from the booking page."))
+
+
+def _check_changeable(appointment: Appointment, *, by: str, now: datetime, policy: BookingPolicy, verb: str):
+    """Refuse changes to a session that is over or cancelled, or (for clients) past the deadline."""
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise BookingError(_("This session has already been cancelled."))
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingError(_("This session is already over."))
+    if by == Actor.CLIENT and now >= change_deadline(appointment, policy=policy):
+        values = {"hours": policy.cancellation_deadline_hours, "phone": settings.STUDIO_PHONE}
+        if verb == "cancel":
+            message = _(
+                "Sessions can be cancelled online until %(hours)s hours before they start. "
+                "Please call us on %(phone)s and we will sort it out together."
+            )
+        else:
+            message = _(
+                "Sessions can be moved online until %(hours)s hours before they start. "
+                "Please call us on %(phone)s and we will sort it out together."
+            )
+        raise BookingError(message % values)
+
+
+def _performing_ids(service: Service) -> list[int]:
+    return list(Therapist.objects.active().performing(service).values_list("pk", flat=True))
+
+
+def _lock(*, therapist_ids: list[int], rooms: bool) -> dict[int, Therapist]:
+    """Take every lock the booking needs, in the one global order: therapists, then rooms, by id.
+
+    Returns the locked therapists, freshly read.
+    """
+    locked = {
+        t.pk: t for t in Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk")
+    }
+    if rooms:
+        list(Room.objects.select_for_update().filter(active=True).order_by("pk").values_list("pk"))
+    return locked
+
+
+@contextmanager
+def _locked_transaction():
+    """transaction.atomic() with a limit on lock waits; a lock timeout becomes a polite refusal."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, true)",
+                        [f"{int(settings.BOOKINGS_LOCK_TIMEOUT_SECONDS * 1000)}ms"],
+                    )
+            yield
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise BookingError(
+                _("Many people are booking right now. Please try again in a moment.")
+            ) from error
+        raise
+
+
+def _is_lock_timeout(error: BaseException) -> bool:
+    cause = getattr(error, "__cause__", None)
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate in {"55P03", "40P01"} or "database is locked" in str(error)
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def _save_guarded(appointment: Appointment) -> None:
+    """Save inside a savepoint; the database's overlap constraints become SlotUnavailable."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if _constraint_name(error) in OVERLAP_CONSTRAINTS:
+            raise SlotUnavailable(_("That time was just taken.")) from error
+        raise
+
+
+def _choose_therapist(data, *, therapist: Therapist | None, start: datetime) -> Therapist:
+    """The therapist who takes the session, re-checked under the locks; SlotUnavailable if nobody."""
+    if therapist is not None:
+        reason = unavailable_reason(data, therapist=therapist, start=start)
+        if reason:
+            raise SlotUnavailable(reason)
+        return next(candidate for candidate in data.therapists if candidate.pk == therapist.pk)
+    for slot in compute_slots(data):
+        if slot.start == start:
+            return slot.therapist
+    raise SlotUnavailable(
+        any_therapist_reason(data, start=start) or _("Nobody is free at that time. Please choose another.")
+    )

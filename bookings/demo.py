@@ -1,0 +1,383 @@
+"""Demo data for trying the site locally: rooms, services and prices, four therapists with hours,
+breaks, days off and a little time off, a New Year closure, and bookings from two weeks ago (done,
+missed) to three weeks ahead. `manage.py load_demo` calls `build_demo`; running it again changes
+nothing. Needs the content (`manage.py load_content`) for the techniques.
+
+Bookings are made through `bookings.booking` (past ones "as if" booked earlier, then marked done or
+missed), so the demo data obeys every rule the real data does.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.management import CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.availability import compute_slots, load_availability_data, studio_zone
+from bookings.booking import BookingError, book_appointment, cancel_appointment, mark_attendance
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    Level,
+    Room,
+    Service,
+    ServicePrice,
+    StudioClosure,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+from reflexology.models import Technique
+
+BOOKABLE_TECHNIQUES = [
+    "classical",
+    "relaxing",
+    "reflexology",
+    "thai-sticks",
+    "therapeutic-flat-feet",
+    "therapeutic-hallux-valgus",
+    "therapeutic-arthrosis",
+    "vacuum",
+]
+
+ROOMS = [("linden", "Linden room"), ("garden", "Garden room"), ("window", "Window room")]
+
+# (technique, minutes, price in roubles, buffer after, needs a room, name, what is included)
+SERVICES = [
+    (
+        "classical",
+        30,
+        1300,
+        10,
+        False,
+        "Express classical massage",
+        "Feet and ankles, to revive tired legs after a long day.",
+    ),
+    (
+        "classical",
+        60,
+        2500,
+        10,
+        True,
+        "Classical foot massage",
+        "Feet, ankles and calves, stroking, kneading and rubbing with warm oil.",
+    ),
+    (
+        "relaxing",
+        45,
+        2000,
+        10,
+        True,
+        "Relaxing foot massage",
+        "Slow, gentle strokes and a quiet room: a calm pause in the day.",
+    ),
+    (
+        "relaxing",
+        90,
+        3600,
+        15,
+        True,
+        "Long relaxing ritual",
+        "A warm foot bath, an unhurried massage of the feet and calves, then rest.",
+    ),
+    (
+        "reflexology",
+        60,
+        2900,
+        10,
+        True,
+        "Reflexology session",
+        "Point work across both soles, adapted to your questionnaire.",
+    ),
+    (
+        "reflexology",
+        90,
+        3900,
+        10,
+        True,
+        "Extended reflexology session",
+        "Both feet in full, with time for a calm finish.",
+    ),
+    (
+        "thai-sticks",
+        60,
+        3200,
+        15,
+        True,
+        "Thai foot massage with sticks",
+        "Rounded wooden sticks along the feet and lower legs, with balm.",
+    ),
+    (
+        "therapeutic-flat-feet",
+        45,
+        2400,
+        10,
+        True,
+        "Therapeutic massage for flat feet",
+        "Firm work on the arch and calves, with simple exercises to take home.",
+    ),
+    (
+        "therapeutic-hallux-valgus",
+        45,
+        2400,
+        10,
+        True,
+        "Therapeutic massage for a bunion",
+        "Work around the big toe joint and the foot's small muscles, with exercises.",
+    ),
+    (
+        "therapeutic-arthrosis",
+        45,
+        2400,
+        10,
+        True,
+        "Therapeutic massage for stiff joints",
+        "Gentle, careful work to help stiff feet and ankles move more easily.",
+    ),
+    (
+        "vacuum",
+        30,
+        1600,
+        15,
+        True,
+        "Vacuum cup foot massage",
+        "Soft silicone cups glided over the soles and calves.",
+    ),
+]
+
+LEVEL_SURCHARGE = {Level.SENIOR: Decimal("1.15"), Level.MASTER: Decimal("1.30")}
+
+# weekday -> [(start, end)]; two periods leave a break.
+THERAPISTS = [
+    {
+        "slug": "anna-sokolova",
+        "name": "Anna Sokolova",
+        "level": Level.MASTER,
+        "headline": "Reflexology and Thai stick work, fifteen years at the table",
+        "bio": (
+            "Anna trained in classical massage and later in reflexology and the Thai technique with "
+            "wooden sticks. She works slowly and talks you through what she is doing, and she is "
+            "careful to say what reflexology is: a relaxing, traditional practice, not a medical test."
+            "\n\nClients come to her for long, quiet sessions after demanding weeks."
+        ),
+        "techniques": ["reflexology", "thai-sticks", "classical", "relaxing"],
+        "hours": {d: [(time(10), time(14)), (time(15), time(19))] for d in (1, 2, 3, 4, 5)},
+    },
+    {
+        "slug": "mikhail-orlov",
+        "name": "Mikhail Orlov",
+        "level": Level.SENIOR,
+        "headline": "Therapeutic and classical massage for tired, aching feet",
+        "bio": (
+            "Mikhail spent years working alongside physiotherapists before joining the studio. He "
+            "likes firm, purposeful work and always leaves you with a few exercises for home."
+            "\n\nIf something you mention needs a doctor's opinion first, he will say so plainly."
+        ),
+        "techniques": [
+            "therapeutic-flat-feet",
+            "therapeutic-hallux-valgus",
+            "therapeutic-arthrosis",
+            "classical",
+            "vacuum",
+        ],
+        "hours": {d: [(time(9), time(13)), (time(14), time(18))] for d in (0, 1, 2, 3, 4)},
+    },
+    {
+        "slug": "elena-vasilieva",
+        "name": "Elena Vasilieva",
+        "level": Level.THERAPIST,
+        "headline": "Gentle relaxing massage, evenings and weekends",
+        "bio": (
+            "Elena joined us after her training in classical and relaxing massage. Her sessions "
+            "are gentle and warm, and she is happy to keep the pressure light."
+            "\n\nShe works late on weekdays and at weekends, for those who cannot come earlier."
+        ),
+        "techniques": ["relaxing", "classical", "vacuum"],
+        "hours": {d: [(time(11), time(15)), (time(15, 30), time(20))] for d in (2, 3, 4, 5, 6)},
+    },
+    {
+        "slug": "daria-kim",
+        "name": "Daria Kim",
+        "level": Level.SENIOR,
+        "headline": "Reflexology and relaxing sessions, with a light touch",
+        "bio": (
+            "Daria came to foot massage from yoga teaching. She is calm and attentive, and adapts "
+            "every session to what you tell her on the day."
+            "\n\nShe is fond of the long reflexology session, finished with a few minutes of quiet."
+        ),
+        "techniques": ["reflexology", "relaxing", "thai-sticks"],
+        "hours": {d: [(time(12), time(16)), (time(16, 30), time(21))] for d in (0, 1, 3, 4, 5)},
+    },
+]
+
+CLIENTS = [
+    "Olga Petrova", "Irina Smirnova", "Sergei Ivanov", "Natalia Kuznetsova", "Pavel Popov",
+    "Tatiana Lebedeva", "Alexei Novikov", "Marina Morozova", "Dmitri Volkov", "Svetlana Fedorova",
+    "Ekaterina Pavlova", "Andrei Semenov", "Yulia Egorova", "Viktor Zaitsev", "Ksenia Belova",
+]  # fmt: skip
+
+DEMO_KEY = "demo-"
+
+
+def build_demo(stdout) -> None:
+    """Create (or complete) the demo data. Idempotent."""
+    techniques = {t.slug: t for t in Technique.objects.filter(slug__in=BOOKABLE_TECHNIQUES)}
+    missing = [slug for slug in BOOKABLE_TECHNIQUES if slug not in techniques]
+    if missing:
+        raise CommandError(
+            "bookings demo: the techniques are not loaded yet (missing: "
+            + ", ".join(missing)
+            + "). Run `manage.py load_content` first."
+        )
+    with transaction.atomic():
+        for order, (slug, name) in enumerate(ROOMS):
+            Room.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+        services = _services(techniques)
+        therapists = _therapists(services)
+        _time_off_and_closures(therapists)
+    stdout.write(f"bookings: {len(ROOMS)} rooms, {len(services)} services, {len(therapists)} therapists.")
+    if Appointment.objects.filter(idempotency_key__startswith=DEMO_KEY).exists():
+        stdout.write("bookings: demo appointments already there.")
+        return
+    with transaction.atomic():
+        made = _appointments(list(services.values()))
+    stdout.write(f"bookings: {made} demo appointments.")
+
+
+def _price(roubles: int) -> Decimal:
+    """Demo prices are set in roubles; other currencies get a rough equivalent, rounded to 5."""
+    amount = Decimal(roubles)
+    if settings.STUDIO_CURRENCY != "RUB":
+        return ((amount / 45) / 5).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * 5
+    return amount
+
+
+def _round_price(amount: Decimal) -> Decimal:
+    step = Decimal("100") if settings.STUDIO_CURRENCY == "RUB" else Decimal("5")
+    return (amount / step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * step
+
+
+def _services(techniques) -> dict[str, Service]:
+    services = {}
+    for order, (technique, minutes, roubles, buffer, needs_room, name, description) in enumerate(SERVICES):
+        price = _price(roubles)
+        service, _created = Service.objects.get_or_create(
+            slug=f"{technique}-{minutes}",
+            defaults={
+                "technique": techniques[technique],
+                "name": name,
+                "description": description,
+                "duration_minutes": minutes,
+                "buffer_minutes": buffer,
+                "price": price,
+                "needs_room": needs_room,
+                "order": order,
+            },
+        )
+        for level, factor in LEVEL_SURCHARGE.items():
+            ServicePrice.objects.get_or_create(
+                service=service, level=level, defaults={"price": _round_price(service.price * factor)}
+            )
+        services[service.slug] = service
+    return services
+
+
+def _therapists(services) -> list[Therapist]:
+    therapists = []
+    for order, spec in enumerate(THERAPISTS):
+        therapist, created = Therapist.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "level": spec["level"],
+                "headline": spec["headline"],
+                "bio": spec["bio"],
+                "order": order,
+            },
+        )
+        if created:
+            therapist.services.set(s for s in services.values() if s.technique.slug in spec["techniques"])
+            for weekday, periods in spec["hours"].items():
+                for start, end in periods:
+                    WorkingHours.objects.create(therapist=therapist, weekday=weekday, start=start, end=end)
+        therapists.append(therapist)
+    return therapists
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=studio_zone())
+
+
+def _time_off_and_closures(therapists) -> None:
+    today = timezone.localdate(timezone=studio_zone())
+    by_slug = {t.slug: t for t in therapists}
+    if not TimeOff.objects.filter(therapist__in=therapists).exists():
+        course_day = today + timedelta(days=(7 - today.weekday()) % 7 + 9)  # a Wednesday, next week or after
+        TimeOff.objects.create(
+            therapist=by_slug["mikhail-orlov"],
+            start=_at(course_day, 0),
+            end=_at(course_day + timedelta(days=1), 0),
+            reason="Training course",
+        )
+        TimeOff.objects.create(
+            therapist=by_slug["elena-vasilieva"],
+            start=_at(today + timedelta(days=4), 11),
+            end=_at(today + timedelta(days=4), 13, 30),
+            reason="Appointment in town",
+        )
+    new_year = date(today.year, 12, 31)
+    StudioClosure.objects.get_or_create(
+        start_date=new_year, end_date=new_year + timedelta(days=2), defaults={"reason": "New Year holidays"}
+    )
+
+
+def _appointments(services: list[Service]) -> int:
+    """Two weeks of past sessions (mostly done, a few missed) and three weeks of upcoming ones."""
+    rng = random.Random(20261201)  # noqa: S311 - demo data, not security
+    real_now = timezone.now()
+    today = timezone.localdate(real_now, timezone=studio_zone())
+    made = 0
+    team = [
+        (therapist, [s for s in services if s in therapist.services.all()])
+        for therapist in Therapist.objects.active().prefetch_related("services").order_by("pk")
+    ]
+    for offset in range(-14, 22):
+        day = today + timedelta(days=offset)
+        # Past days are booked "as if" two days before; later days from now.
+        now = _at(day - timedelta(days=2), 9) if offset <= 1 else real_now
+        for therapist, offered in team:
+            if not offered:
+                continue
+            for _ in range(rng.choice([0, 1, 2, 2, 3])):
+                service = rng.choice(offered)
+                data = load_availability_data(
+                    service=service, first_day=day, last_day=day, therapist=therapist, now=now
+                )
+                slots = compute_slots(data)
+                if not slots:
+                    continue
+                slot = rng.choice(slots)
+                name = rng.choice(CLIENTS)
+                try:
+                    appointment = book_appointment(
+                        service=service,
+                        start=slot.start,
+                        therapist=therapist if rng.random() < 0.7 else None,
+                        client_name=name,
+                        client_email=name.lower().replace(" ", ".") + "@example.com",
+                        client_phone="+7 900 000-00-" + f"{rng.randint(0, 99):02d}",
+                        idempotency_key=f"{DEMO_KEY}{day.isoformat()}-{made}",
+                        now=now,
+                    )
+                except BookingError:
+                    continue
+                made += 1
+                if appointment.start < real_now:
+                    status = AppointmentStatus.NO_SHOW if rng.random() < 0.1 else AppointmentStatus.COMPLETED
+                    mark_attendance(appointment=appointment, status=status, now=appointment.end)
+                elif offset >= 3 and rng.random() < 0.08:
+                    cancel_appointment(appointment=appointment, by="client", reason="Plans changed", now=now)
+    return made

@@ -1,0 +1,161 @@
+"""Read-only queries behind the public pages, each in a fixed number of queries.
+
+price_list() -> list[TechniquePrices]        3 queries (services+technique, prices, therapists)
+team() -> list[TeamMember]                   2 queries
+therapist_profile(slug) -> Profile | None    4 queries
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bookings.models import LEVEL_RANK, Level, Service, Therapist, Weekday, WorkingHours
+
+
+@dataclass(frozen=True)
+class LevelPrice:
+    level: str
+    label: str
+    price: Decimal
+
+
+@dataclass
+class ServicePriceRow:
+    """One line of the price list: a service, its lowest price, and the prices by level if they differ."""
+
+    service: Service
+    price: Decimal
+    level_prices: list[LevelPrice] = field(default_factory=list)
+
+    @property
+    def varies(self) -> bool:
+        return len({row.price for row in self.level_prices}) > 1
+
+
+@dataclass
+class TechniquePrices:
+    technique: object
+    rows: list[ServicePriceRow]
+
+
+def _services():
+    return (
+        Service.objects.active()
+        .filter(technique__published=True)
+        .select_related("technique")
+        .order_by("technique__order", "technique__name", "order", "duration_minutes", "name")
+    )
+
+
+def _price_row(service: Service, levels) -> ServicePriceRow:
+    """Prices for the levels of the therapists who give the service (all levels if nobody yet)."""
+    offered = sorted(set(levels), key=LEVEL_RANK.__getitem__) or list(Level)
+    prices = [LevelPrice(level, Level(level).label, service.price_for(level)) for level in offered]
+    return ServicePriceRow(service=service, price=min(row.price for row in prices), level_prices=prices)
+
+
+def price_list() -> list[TechniquePrices]:
+    """Active services grouped by technique, each with its prices by therapist level."""
+    services = _services().prefetch_related(
+        "level_prices",
+        Prefetch(
+            "therapists", queryset=Therapist.objects.active().only("pk", "level"), to_attr="active_therapists"
+        ),
+    )
+    groups: list[TechniquePrices] = []
+    for service in services:
+        row = _price_row(service, (therapist.level for therapist in service.active_therapists))
+        if groups and groups[-1].technique.pk == service.technique_id:
+            groups[-1].rows.append(row)
+        else:
+            groups.append(TechniquePrices(technique=service.technique, rows=[row]))
+    return groups
+
+
+@dataclass
+class TeamMember:
+    therapist: Therapist
+    techniques: list
+
+
+def _unique_techniques(services) -> list:
+    seen, techniques = set(), []
+    for service in services:
+        if service.technique_id not in seen:
+            seen.add(service.technique_id)
+            techniques.append(service.technique)
+    return techniques
+
+
+def team() -> list[TeamMember]:
+    """Active therapists, each with the techniques they give."""
+    therapists = Therapist.objects.active().prefetch_related(
+        Prefetch("services", queryset=_services(), to_attr="bookable_services")
+    )
+    return [TeamMember(t, _unique_techniques(t.bookable_services)) for t in therapists]
+
+
+@dataclass
+class Profile:
+    therapist: Therapist
+    groups: list[TechniquePrices]
+    weekdays: str
+
+
+def weekday_summary(days) -> str:
+    """ "Tuesday to Saturday", "Monday, Tuesday, Thursday to Saturday": runs of three or more joined."""
+    days = sorted(set(days))
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(
+                _("%(first)s to %(last)s") % {"first": Weekday(run[0]).label, "last": Weekday(run[-1]).label}
+            )
+        else:
+            parts.extend(str(Weekday(day).label) for day in run)
+    return ", ".join(parts)
+
+
+def therapist_profile(slug: str) -> Profile | None:
+    """An active therapist with what they give (at their level's prices) and the days they work."""
+    therapist = (
+        Therapist.objects.active()
+        .filter(slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "services", queryset=_services().prefetch_related("level_prices"), to_attr="bookable_services"
+            ),
+        )
+        .first()
+    )
+    if therapist is None:
+        return None
+    groups: list[TechniquePrices] = []
+    for service in therapist.bookable_services:
+        row = ServicePriceRow(service=service, price=service.price_for(therapist.level))
+        if groups and groups[-1].technique.pk == service.technique_id:
+            groups[-1].rows.append(row)
+        else:
+            groups.append(TechniquePrices(technique=service.technique, rows=[row]))
+    days = sorted(set(WorkingHours.objects.filter(therapist=therapist).values_list("weekday", flat=True)))
+    return Profile(therapist=therapist, groups=groups, weekdays=weekday_summary(days))
+
+
+def booking_url_for_technique(technique) -> str | None:
+    """Where "Book this" on a technique page leads: straight to its service when it has one,
+    to the technique's choice of durations when it has several, nowhere when it has none. 1 query."""
+    slugs = list(Service.objects.active().filter(technique=technique).values_list("slug", flat=True)[:2])
+    if not slugs:
+        return None
+    query = {"service": slugs[0]} if len(slugs) == 1 else {"technique": technique.slug}
+    return f"{reverse('bookings:book')}?{urlencode(query)}"
