@@ -25,7 +25,10 @@ def tenfold(reference):
     for copy in range(1, 10):
         new_systems = {
             system.pk: BodySystem.objects.create(
-                slug=f"{system.slug}-{copy}", name=f"{system.name} {copy}", colour=system.colour, order=system.order
+                slug=f"{system.slug}-{copy}",
+                name=f"{system.name} {copy}",
+                colour=system.colour,
+                order=system.order,
             )
             for system in systems
         }
@@ -60,7 +63,8 @@ def tenfold(reference):
             )
             new_technique.zones.set([new_zones[zone.pk] for zone in technique.zones.all()])
             TechniqueStep.objects.bulk_create(
-                TechniqueStep(technique=new_technique, order=step.order, text=step.text) for step in technique.steps.all()
+                TechniqueStep(technique=new_technique, order=step.order, text=step.text)
+                for step in technique.steps.all()
             )
             Claim.objects.bulk_create(
                 Claim(

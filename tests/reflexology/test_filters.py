@@ -14,7 +14,10 @@ def slugs(response) -> set[str]:
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"kind": "therapeutic"}, {"therapeutic-flat-feet", "therapeutic-hallux-valgus", "therapeutic-arthrosis"}),
+        (
+            {"kind": "therapeutic"},
+            {"therapeutic-flat-feet", "therapeutic-hallux-valgus", "therapeutic-arthrosis"},
+        ),
         ({"kind": "devices"}, {"vacuum", "mats-and-devices"}),
         ({"kind": "thai_sticks"}, {"thai-sticks"}),
         ({"kind": "devices", "setting": "home"}, {"mats-and-devices"}),
@@ -98,7 +101,9 @@ def test_htmx_request_gets_only_the_results_fragment(client, reference):
 
 def test_htmx_history_restore_gets_the_whole_page(client, reference):
     response = client.get(
-        "/techniques/", {"kind": "relaxing"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        "/techniques/",
+        {"kind": "relaxing"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     assert "<html" in response.content.decode()
 

@@ -13,15 +13,53 @@ ROOT = Path(__file__).resolve().parents[2]
 ZONES_MD = ROOT.parent / "shared" / "domain" / "zones.md"
 
 # The keys of the zone table in zones.md §3 (kept here so the test runs where the notes are absent).
-ZONE_KEYS = """
-z_head_brain z_pituitary z_sinuses z_toe_tips_all_organs z_toes_nerve_endings z_eyes z_ears z_mouth_teeth
-z_neck_throat_thyroid z_upper_lymph z_cervical_spine z_shoulder z_arm_elbow z_lungs z_heart z_chest_upper_back
-z_thoracic_spine z_diaphragm z_solar_plexus p_kidney_seed z_liver z_gallbladder z_stomach z_pancreas z_spleen
-z_adrenals z_kidneys z_ureters z_bladder z_small_intestine z_peritoneal_organs z_ileocecal_ascending
-z_transverse_colon z_descending_sigmoid_rectum z_lumbar_spine z_sacrum_coccyx z_pelvis_sciatic z_heel_centre
-z_uterus_prostate z_ovary_testis z_fallopian_groin_lymph z_hip_knee_leg z_lower_back_dorsal p_dorsal_1_2
-p_fan_lines
-""".split()
+ZONE_KEYS = [
+    "z_head_brain",
+    "z_pituitary",
+    "z_sinuses",
+    "z_toe_tips_all_organs",
+    "z_toes_nerve_endings",
+    "z_eyes",
+    "z_ears",
+    "z_mouth_teeth",
+    "z_neck_throat_thyroid",
+    "z_upper_lymph",
+    "z_cervical_spine",
+    "z_shoulder",
+    "z_arm_elbow",
+    "z_lungs",
+    "z_heart",
+    "z_chest_upper_back",
+    "z_thoracic_spine",
+    "z_diaphragm",
+    "z_solar_plexus",
+    "p_kidney_seed",
+    "z_liver",
+    "z_gallbladder",
+    "z_stomach",
+    "z_pancreas",
+    "z_spleen",
+    "z_adrenals",
+    "z_kidneys",
+    "z_ureters",
+    "z_bladder",
+    "z_small_intestine",
+    "z_peritoneal_organs",
+    "z_ileocecal_ascending",
+    "z_transverse_colon",
+    "z_descending_sigmoid_rectum",
+    "z_lumbar_spine",
+    "z_sacrum_coccyx",
+    "z_pelvis_sciatic",
+    "z_heel_centre",
+    "z_uterus_prostate",
+    "z_ovary_testis",
+    "z_fallopian_groin_lymph",
+    "z_hip_knee_leg",
+    "z_lower_back_dorsal",
+    "p_dorsal_1_2",
+    "p_fan_lines",
+]
 
 STUDIO = {
     "classical": "classical",
@@ -76,7 +114,12 @@ def test_zones_are_ordered_from_toes_to_heel(reference):
     orders = list(Zone.objects.values_list("order", flat=True))
     assert len(set(orders)) == len(orders)
     slugs = list(Zone.objects.values_list("slug", flat=True))
-    assert slugs.index("head-brain") < slugs.index("lungs") < slugs.index("liver") < slugs.index("pelvis-sciatic")
+    assert (
+        slugs.index("head-brain")
+        < slugs.index("lungs")
+        < slugs.index("liver")
+        < slugs.index("pelvis-sciatic")
+    )
 
 
 def test_zones_use_only_the_agreed_body_systems(reference):
@@ -142,7 +185,9 @@ def test_no_published_text_promises_a_cure(reference):
     for claim in Claim.objects.published():
         assert not FORBIDDEN.search(f"{claim.text} {claim.note}"), claim.text
     for technique in Technique.objects.prefetch_related("steps"):
-        text = " ".join([technique.name, technique.summary, technique.body, technique.suits, technique.duration_note])
+        text = " ".join(
+            [technique.name, technique.summary, technique.body, technique.suits, technique.duration_note]
+        )
         text += " ".join(step.text for step in technique.steps.all())
         assert not FORBIDDEN.search(text), technique.slug
 
@@ -178,7 +223,11 @@ def test_fixtures_use_natural_keys_only():
 def test_loading_twice_changes_nothing(reference):
     counts = [model.objects.count() for model in (Zone, Technique, TechniqueStep, Claim)]
     call_command(
-        "loaddata", "fixtures/body_systems.json", "fixtures/zones.json", "fixtures/techniques.json", verbosity=0
+        "loaddata",
+        "fixtures/body_systems.json",
+        "fixtures/zones.json",
+        "fixtures/techniques.json",
+        verbosity=0,
     )
     assert [model.objects.count() for model in (Zone, Technique, TechniqueStep, Claim)] == counts
     assert counts == [45, len(STUDIO) + len(HOME) + 2, counts[2], counts[3]]

@@ -33,7 +33,9 @@ def test_unpublished_techniques_are_hidden_everywhere(client, reference):
     assert "Vacuum" not in client.get("/search/", {"q": "vacuum"}).content.decode().split("<main")[1]
 
 
-@pytest.mark.parametrize("slug", ["classical", "reflexology", "thai-sticks", "self-massage", "evening-self-massage"])
+@pytest.mark.parametrize(
+    "slug", ["classical", "reflexology", "thai-sticks", "self-massage", "evening-self-massage"]
+)
 def test_technique_page_shows_steps_durations_claims_and_zones(client, reference, slug):
     technique = Technique.objects.get(slug=slug)
     response = client.get(technique.get_absolute_url())
@@ -61,7 +63,9 @@ def test_claims_carry_their_evidence_labels(client, reference):
     assert Claim.objects.filter(technique__slug="reflexology", published=False).count() >= 5
 
 
-def test_technique_page_passes_zones_with_systems_to_the_zone_map_include(client, reference, django_assert_num_queries):
+def test_technique_page_passes_zones_with_systems_to_the_zone_map_include(
+    client, reference, django_assert_num_queries
+):
     response = client.get("/techniques/reflexology/")
     assert "reflexology/includes/_technique_zone_map.html" in [t.name for t in response.templates]
     zones = response.context["zones"]
@@ -86,7 +90,9 @@ def test_unknown_technique_is_a_404_in_the_site_style(client, reference):
     assert 'class="site-header"' in html
 
 
-@pytest.mark.parametrize("path", ["/techniques/%00/", "/techniques/classical%20/", "/techniques/" + "a" * 300 + "/"])
+@pytest.mark.parametrize(
+    "path", ["/techniques/%00/", "/techniques/classical%20/", "/techniques/" + "a" * 300 + "/"]
+)
 def test_odd_technique_paths_are_not_found_never_an_error(client, reference, path):
     assert client.get(path).status_code == 404
 
@@ -101,7 +107,14 @@ def test_evidence_page_is_honest_and_linked(client, reference):
     assert response.status_code == 200
     assert_csp_clean(response)
     html = response.content.decode()
-    for fact in ["Ernst", "2009", "2014", "no convincing evidence", "Maps differ between schools", "never a diagnosis"]:
+    for fact in [
+        "Ernst",
+        "2009",
+        "2014",
+        "no convincing evidence",
+        "Maps differ between schools",
+        "never a diagnosis",
+    ]:
         assert fact in html, fact
     assert "pubmed.ncbi.nlm.nih.gov/19740047" in html and "PMC4026838" in html
 
