@@ -10,7 +10,7 @@ from reflexology.errors import ContentError
 from reflexology.models import BodySystem, Technique
 from reflexology.search import CleanQuery, clean_query
 
-UNKNOWN_CHOICE = _("We do not have that option, so we are showing everything for it instead.")
+UNKNOWN_CHOICE = _("We do not recognise that choice, so we left this filter out.")
 
 
 class TechniqueFilterForm(forms.Form):

@@ -24,9 +24,15 @@ def technique_list(request):
     form = TechniqueFilterForm(request.GET or None, systems=systems)
     filters = form.filters() if request.GET else {}
     techniques = list(selectors.technique_cards(**filters))
-    context = {"form": form, "techniques": techniques, "filters_active": any(filters.values())}
+    fragment = _wants_fragment(request)
+    context = {
+        "form": form,
+        "techniques": techniques,
+        "filters_active": any(filters.values()),
+        "fragment": fragment,
+    }
     template = "reflexology/technique_list.html"
-    if _wants_fragment(request):
+    if fragment:
         template += "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

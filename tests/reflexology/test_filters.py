@@ -78,7 +78,7 @@ def test_bad_filter_values_get_a_message_and_the_rest_still_works(client, refere
     response = client.get("/techniques/", params)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "We do not have that option" in html or slugs(response)
+    assert "We do not recognise that choice" in html or slugs(response)
     assert "<script>alert(1)</script>" not in html
     assert len(slugs(response)) >= 1
 
@@ -86,7 +86,7 @@ def test_bad_filter_values_get_a_message_and_the_rest_still_works(client, refere
 def test_a_bad_filter_does_not_throw_away_a_good_one(client, reference):
     response = client.get("/techniques/", {"kind": "therapeutic", "system": "no-such-system"})
     assert slugs(response) == {"therapeutic-flat-feet", "therapeutic-hallux-valgus", "therapeutic-arthrosis"}
-    assert "We do not have that option" in response.content.decode()
+    assert "We do not recognise that choice" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
 
 
@@ -97,6 +97,10 @@ def test_htmx_request_gets_only_the_results_fragment(client, reference):
     assert "<html" not in html and "technique-grid" in html
     assert "Relaxing foot massage" in html and "Classical foot massage" not in html
     assert "HX-Request" in response.headers["Vary"]
+    # The count sits outside the swapped area (a steady live region) and is updated out of band.
+    assert '<p id="results-count" class="results-count" role="status" hx-swap-oob="true">' in html
+    assert "4 techniques" in html
+    assert "hx-swap-oob" not in client.get("/techniques/", {"kind": "relaxing"}).content.decode()
 
 
 def test_htmx_history_restore_gets_the_whole_page(client, reference):
