@@ -1,7 +1,9 @@
 """Admin for the reference content: body systems, zones, techniques with their steps and claims."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
+from django.forms import Textarea
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +66,7 @@ class TechniqueStepInline(admin.TabularInline):
     model = TechniqueStep
     extra = 1
     fields = ["order", "text", "duration_note"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 90})}}
 
 
 class ClaimInline(admin.StackedInline):
