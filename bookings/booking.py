@@ -12,6 +12,13 @@
     client_can_change(appointment, *, policy=None, now=None) -> bool
     check_screening(*, questionnaire, technique) -> None      (invariant 3; raises NotSuitable)
 
+Staff bookings (`source="staff"`) follow the same rules as online ones (invariant 2: hours, time
+off, notice, window, the slot grid); a manager who needs an exception changes the booking rules or
+the hours. Only the cancellation deadline is waived for staff (`by="staff"`).
+
+Prices: `service.price_for(therapist.level)` is what a booking with that therapist costs now; for
+"any therapist" show the slot's therapist's price (`Slot.therapist.level`), which is what is charged.
+
 Every refusal is a `BookingError` whose `str()` a client can read. `SlotUnavailable` (a subclass)
 means the time is taken or outside availability (past, inside the minimum notice, beyond the booking
 window, outside working hours, time off, a closure, an inactive service or one the therapist does
@@ -151,7 +158,7 @@ def book_appointment(
             if earlier is not None:
                 return _same_request(earlier, service=service, start=start, email=client.email)
         if therapist is not None:
-            therapist = locked[therapist.pk]
+            therapist = _fresh(locked, therapist)
         policy = BookingPolicy.current()
         day = timezone.localtime(start, studio_zone()).date()
         data = load_availability_data(
@@ -233,7 +240,7 @@ def reschedule_appointment(
         candidates = [wanted.pk] if wanted is not None else _performing_ids(service)
         fresh = _lock(therapist_ids=candidates, rooms=service.needs_room)
         if wanted is not None:
-            wanted = fresh[wanted.pk]
+            wanted = _fresh(fresh, wanted)
         locked = Appointment.objects.select_for_update().select_related("therapist").get(pk=current.pk)
         policy = BookingPolicy.current()
         _check_changeable(locked, by=by, now=now, policy=policy, verb="move")
@@ -439,6 +446,13 @@ def _same_request(earlier: Appointment, *, service: Service, start: datetime, em
     if earlier.service_id == service.pk and earlier.start == start and earlier.client_email == email:
         return earlier
     raise BookingError(_("This booking form was already used. Please start again from the booking page."))
+
+
+def _fresh(locked: dict[int, Therapist], therapist: Therapist) -> Therapist:
+    """The locked, freshly read row of `therapist`; SlotUnavailable if it has gone meanwhile."""
+    if therapist.pk not in locked:
+        raise SlotUnavailable(_("%(name)s is not taking bookings at the moment.") % {"name": therapist.name})
+    return locked[therapist.pk]
 
 
 def _check_changeable(appointment: Appointment, *, by: str, now: datetime, policy: BookingPolicy, verb: str):
