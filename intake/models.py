@@ -69,7 +69,8 @@ class Group(models.TextChoices):
     """The questionnaire's sections, in the order the client meets them."""
 
     UNWELL = "unwell", _("How you are feeling")
-    CIRCULATION = "circulation", _("Heart, blood and circulation")
+    CIRCULATION = "circulation", _("Blood, veins and bleeding")
+    HEART = "heart", _("Heart, blood pressure and swelling")
     NERVES = "nerves", _("Sugar levels, nerves and feeling in your feet")
     PREGNANCY = "pregnancy", _("Pregnancy and your cycle")
     CANCER = "cancer", _("Cancer treatment and lumps")
@@ -464,7 +465,7 @@ class PolicyChoice(models.Model):
 class QuestionnaireQuerySet(models.QuerySet):
     def valid(self, at=None):
         at = at or timezone.now()
-        return self.filter(valid_until__gt=at, anonymised_at__isnull=True)
+        return self.filter(valid_until__gt=at, anonymised_at__isnull=True, replaced_by__isnull=True)
 
     def latest_valid_for_email(self, email: str, at=None):
         """The client's newest questionnaire that is still valid, or None."""
@@ -557,7 +558,10 @@ class Questionnaire(models.Model):
         }
 
     def is_valid(self, at=None) -> bool:
-        return self.anonymised_at is None and self.valid_until > (at or timezone.now())
+        """Still current: not expired, not anonymised, not replaced by an update."""
+        if self.anonymised_at is not None or self.replaced_by_id is not None:
+            return False
+        return self.valid_until > (at or timezone.now())
 
     def _entry(self, technique) -> dict:
         slug = getattr(technique, "slug", technique)

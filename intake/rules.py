@@ -293,6 +293,39 @@ def _rule_spec(row: Mapping) -> RuleSpec:
     )
 
 
+@dataclass(frozen=True)
+class WhoShouldWait:
+    """For a technique page: who should postpone, who it is not for, who needs a doctor's note first."""
+
+    postpone: tuple[str, ...]  # temporary reasons, on the day
+    not_for: tuple[str, ...]
+    note_first: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.postpone or self.not_for or self.note_first)
+
+
+def who_should_wait(rules: RuleSet, kind: str) -> WhoShouldWait:
+    """From the rules in force for `kind`, in kind words (the rules' audience or the condition's label)."""
+    postpone: list[str] = []
+    not_for: list[str] = []
+    note_first: list[str] = []
+    for rule in rules.rules:
+        if not rule.applies_to(kind) or rule.answer == AnswerMatch.NOT_SURE:
+            continue
+        label = rule.audience or rules.conditions[rule.condition_key].short_label
+        if rule.outcome == Outcome.DECLINE:
+            (postpone if rule.rebook_after_hours else not_for).append(label)
+        elif rule.outcome == Outcome.NEEDS_CLEARANCE:
+            note_first.append(label)
+    not_for_set = set(not_for) | set(postpone)
+    return WhoShouldWait(
+        postpone=tuple(dict.fromkeys(postpone)),
+        not_for=tuple(dict.fromkeys(label for label in not_for if label not in postpone)),
+        note_first=tuple(dict.fromkeys(label for label in note_first if label not in not_for_set)),
+    )
+
+
 def rule_problems(
     *,
     kinds,
@@ -358,4 +391,5 @@ __all__ = [
     "load_rules",
     "rule_problems",
     "validate_follow_up_choices",
+    "who_should_wait",
 ]

@@ -426,11 +426,15 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
             notes.extend(c.clinician_limits for c in covering if c.clinician_limits)
             cleared = True
 
-    # Reasons: for a refusal or a hold, the rules that caused it; otherwise everything we adapt.
+    # Reasons: for a refusal, the rules that caused it; otherwise what we will adapt, strictest first.
     if both_feet:
         telling = [rule for rule in mine if set(rule.areas) & _WHOLE_FEET]
-    elif outcome in (Outcome.DECLINE, Outcome.NEEDS_CLEARANCE) and not cleared:
+    elif outcome == Outcome.DECLINE:
         telling = [rule for rule in mine if rule.outcome == outcome]
+    elif outcome == Outcome.NEEDS_CLEARANCE and not cleared:
+        # Why we need a note first; then what we will adapt once it is here (R3).
+        telling = [rule for rule in mine if rule.outcome == outcome]
+        telling += sorted((rule for rule in mine if rule.outcome != outcome), key=lambda rule: -rule.severity)
     else:
         telling = sorted(
             (rule for rule in mine if not (cleared and rule.outcome == Outcome.NEEDS_CLEARANCE)),

@@ -67,3 +67,21 @@ def make_questionnaire(**fields) -> Questionnaire:
     }
     values.update(fields)
     return Questionnaire.objects.create(**values)
+
+
+def form_data(rules, **overrides) -> dict:
+    """A complete, valid questionnaire POST: every question answered "No", consents given, signed."""
+    data = {
+        "client_name": "Anna Example",
+        "client_email": "anna@example.com",
+        "client_phone": "+7 495 123-45-67",
+        "date_of_birth": "1985-04-12",
+        "pressure_preference": "medium",
+        "consent_health_data": "on",
+        "consent_terms": "on",
+        "signature": "Anna Example",
+    }
+    for condition in rules.asked_conditions():
+        data[f"c_{condition.key}"] = "no"
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -1,0 +1,222 @@
+"""The questionnaire, the returning client's link, and the result page."""
+
+import logging
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from intake import session
+from intake.forms import ConfirmUnchangedForm, QuestionnaireForm, ReturningClientForm
+from intake.links import LinkExpired, LinkInvalid, open_result_link, open_returning_link, result_token
+from intake.models import BOOKABLE, Outcome, Questionnaire
+from intake.questionnaires import confirm_unchanged, request_returning_link, submit_questionnaire
+from intake.rules import load_rules
+from intake.screening import ScreeningError
+from reflexology.models import Technique
+
+logger = logging.getLogger(__name__)
+
+
+def _origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """A local URL to return to (the booking flow), or "" when missing or not ours."""
+    candidate = (candidate or "").strip()
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _after_questionnaire(request: HttpRequest, questionnaire: Questionnaire, next_url: str):
+    session.remember(request, questionnaire)
+    if next_url:
+        return redirect(next_url)
+    return redirect("intake:result", token=result_token(questionnaire))
+
+
+def _link_problem(request: HttpRequest, error: Exception, *, next_url: str = ""):
+    if isinstance(error, LinkExpired):
+        form = ReturningClientForm(initial={"next": next_url})
+        return render(request, "intake/link_expired.html", {"returning_form": form}, status=410)
+    return render(request, "intake/link_invalid.html", status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def questionnaire(request: HttpRequest):
+    """The health questionnaire (GET), and taking it in (POST)."""
+    rules = load_rules()
+    next_url = _safe_next(
+        request, request.POST.get("next") if request.method == "POST" else request.GET.get("next")
+    )
+    form = QuestionnaireForm(request.POST if request.method == "POST" else None, rules=rules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = submit_questionnaire(
+                details=form.details(), answers=form.answers(), origin=_origin(request), rules=rules
+            )
+        except ScreeningError as error:
+            form.add_error(None, error.message)
+        else:
+            return _after_questionnaire(request, saved, next_url)
+    return render(
+        request,
+        "intake/questionnaire.html",
+        {
+            "form": form,
+            "next": next_url,
+            "returning_form": ReturningClientForm(initial={"next": next_url}),
+            "proven": session.proven_questionnaire(request) if request.method != "POST" else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def returning_request(request: HttpRequest):
+    """A returning client asks for their "confirm or update" link; the answer never says if we hold one."""
+    form = ReturningClientForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "intake/returning_request.html",
+            {"returning_form": form, "next": _safe_next(request, request.POST.get("next"))},
+            status=400,
+        )
+    next_url = _safe_next(request, form.cleaned_data["next"])
+    request_returning_link(email=form.cleaned_data["email"], next_url=next_url, origin=_origin(request))
+    return redirect("intake:returning_sent")
+
+
+@require_safe
+def returning_sent(request: HttpRequest):
+    return render(request, "intake/returning_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def returning(request: HttpRequest, token: str):
+    """Opened from the e-mailed link: confirm that nothing has changed, or go on to update."""
+    try:
+        found, next_url = open_returning_link(token)
+    except (LinkInvalid, LinkExpired) as error:
+        return _link_problem(request, error)
+    next_url = _safe_next(request, next_url)
+    form = ConfirmUnchangedForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirmed = confirm_unchanged(questionnaire=found)
+        except ScreeningError as error:
+            form.add_error(None, error.message)
+        else:
+            return _after_questionnaire(request, confirmed, next_url)
+    session.remember(request, found)
+    return render(
+        request,
+        "intake/returning.html",
+        {"questionnaire": found, "form": form, "token": token},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def returning_update(request: HttpRequest, token: str):
+    """Opened from the e-mailed link: the questionnaire again, with last time's answers filled in."""
+    try:
+        previous, next_url = open_returning_link(token)
+    except (LinkInvalid, LinkExpired) as error:
+        return _link_problem(request, error)
+    next_url = _safe_next(request, next_url)
+    rules = load_rules()
+    if request.method == "POST":
+        form = QuestionnaireForm(request.POST, rules=rules)
+        if form.is_valid():
+            try:
+                saved = submit_questionnaire(
+                    details=form.details(),
+                    answers=form.answers(),
+                    origin=_origin(request),
+                    replaces=previous,
+                    rules=rules,
+                )
+            except ScreeningError as error:
+                form.add_error(None, error.message)
+            else:
+                return _after_questionnaire(request, saved, next_url)
+    else:
+        form = QuestionnaireForm(initial=QuestionnaireForm.initial_from(previous, rules), rules=rules)
+    return render(
+        request,
+        "intake/questionnaire.html",
+        {"form": form, "updating": previous, "next": next_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@dataclass
+class ResultCard:
+    """Techniques with the same outcome for the same reasons, shown together (less repetition)."""
+
+    status: str  # "bookable", "note" or "not-now"
+    techniques: list[Technique]
+    reasons: list[str]
+    next_steps: list[str]
+
+
+def _status(outcome: Outcome) -> str:
+    if outcome in BOOKABLE:
+        return "bookable"
+    return "note" if outcome == Outcome.NEEDS_CLEARANCE else "not-now"
+
+
+def result_cards(questionnaire: Questionnaire, techniques) -> dict[str, list[ResultCard]]:
+    cards: dict[tuple, ResultCard] = {}
+    for technique in techniques:
+        status = _status(questionnaire.effective_outcome_for(technique))
+        reasons = questionnaire.reasons_for(technique)
+        next_steps = questionnaire.next_steps_for(technique)
+        key = (status, tuple(reasons), tuple(next_steps))
+        if key not in cards:
+            cards[key] = ResultCard(status=status, techniques=[], reasons=reasons, next_steps=next_steps)
+        cards[key].techniques.append(technique)
+    grouped: dict[str, list[ResultCard]] = {"bookable": [], "note": [], "not-now": []}
+    for card in cards.values():
+        grouped[card.status].append(card)
+    return grouped
+
+
+@never_cache
+@require_safe
+def result(request: HttpRequest, token: str):
+    """What the client can book, what needs a doctor's note first, and what is not possible now."""
+    try:
+        found = open_result_link(token)
+    except (LinkInvalid, LinkExpired) as error:
+        return _link_problem(request, error)
+    session.remember(request, found)
+    techniques = Technique.objects.published().filter(
+        setting__in=[Technique.Setting.STUDIO, Technique.Setting.BOTH]
+    )
+    cards = result_cards(found, techniques)
+    return render(
+        request,
+        "intake/result.html",
+        {
+            "questionnaire": found,
+            "bookable": cards["bookable"],
+            "needs_note": cards["note"],
+            "not_now": cards["not-now"],
+            "any_technique": any(cards.values()),
+            "book_url": reverse("bookings:book"),
+        },
+    )

@@ -1,0 +1,82 @@
+"""{% who_should_wait technique %}: kind words from the rules in force, in a fixed number of queries."""
+
+import pytest
+from django.template import Context, Template
+
+from intake.models import Condition, PolicyChoice, PolicyVariant, ScreeningRule
+from tests.utils import assert_csp_clean  # noqa: F401  (the panel is plain HTML, checked below)
+
+pytestmark = pytest.mark.django_db
+
+
+def render(technique) -> str:
+    return Template("{% load intake_tags %}{% who_should_wait technique %}").render(
+        Context({"technique": technique})
+    )
+
+
+def section(html: str, heading: str) -> str:
+    return html.split(heading, 1)[1].split("</ul>", 1)[0]
+
+
+def test_reflexology_lists_who_should_wait_and_who_needs_a_note(rules_in_db, techniques):
+    reflexology = next(t for t in techniques if t.slug == "reflexology")
+
+    html = render(reflexology)
+
+    assert "Please postpone if, on the day, you have" in html
+    assert "a raised temperature" in section(html, "Please postpone")
+    not_for = section(html, "We don't offer this technique if you have")
+    assert "diabetes" in not_for
+    assert "the first 13 weeks of pregnancy" in not_for
+    assert "varicose veins" in not_for  # seed-strict default
+    note_first = section(html, "short note from your doctor first")
+    assert "an operation in the last six months" in note_first
+    assert "contraindicat" not in html.lower()
+    assert 'href="/intake/"' in html
+
+
+def test_classical_massage_needs_a_note_for_diabetes_rather_than_refusing(rules_in_db, techniques):
+    html = render(next(t for t in techniques if t.slug == "classical"))
+
+    assert "diabetes" in section(html, "short note from your doctor first")
+    assert "diabetes" not in section(html, "We don't offer this technique")
+
+
+def test_the_panel_follows_the_policy_in_force(rules_in_db):
+    PolicyChoice.objects.create(
+        condition=Condition.objects.get(key="varicose_veins"), variant=PolicyVariant.RECOMMENDED
+    )
+
+    html = render("classical")
+
+    assert "large or painful varicose veins" in section(html, "short note from your doctor first")
+    assert "varicose" not in section(html, "We don't offer this technique")
+
+
+def test_a_kind_key_works_as_well_as_a_technique(rules_in_db):
+    assert "Thai massage with sticks" not in render("thai_sticks")
+    assert "sticks" not in render("thai_sticks").split("<h2", 1)[0]
+    assert "diabetes" in render("thai_sticks")
+
+
+def test_the_panel_uses_a_fixed_number_of_queries(rules_in_db, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        render("devices")
+    condition = Condition.objects.get(key="fever")
+    for i in range(50):
+        ScreeningRule.objects.create(
+            condition=condition,
+            key=f"extra-{i}",
+            outcome="decline",
+            client_message="x",
+            next_step="y",
+            audience=f"extra reason {i}",
+        )
+    with django_assert_num_queries(4):
+        html = render("devices")
+    assert "extra reason 49" in html
+
+
+def test_nothing_is_shown_when_no_rule_applies(db):
+    assert render("classical").strip() == ""
