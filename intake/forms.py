@@ -284,7 +284,9 @@ class QuestionnaireForm(forms.Form):
         for spec, name in question.follow_ups:
             if answer not in (Answer.YES, Answer.NOT_SURE):
                 cleaned[name] = [] if spec.kind == FollowUp.Kind.MULTI else ""  # not asked: never kept
-            elif spec.kind != FollowUp.Kind.TEXT and not cleaned.get(name) and name not in self.errors:
+            elif spec.kind == FollowUp.Kind.MULTI and not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("Please tick at least one option."))
+            elif spec.kind == FollowUp.Kind.SINGLE and not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, _("Please choose an answer (“Not sure” is fine)."))
 
     # --- What the view hands to the domain -------------------------------------------------------
@@ -324,20 +326,43 @@ class QuestionnaireForm(forms.Form):
 
     # --- For the template --------------------------------------------------------------------------
 
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor id, what it is about, message) for every error, in the order of the form."""
-        summary = []
-        for message in self.non_field_errors():
-            summary.append(("questionnaire-form", "", message))
-        for name, field_obj in self.fields.items():
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the list at the top: one line per problem, in the order of the form.
+
+        Unanswered health questions are summed up in one line when there are many, so the list
+        stays short enough to read.
+        """
+        questions = {q.name: q for section in self.sections for q in section.questions}
+        owners = {name: q for q in questions.values() for _spec, name in q.follow_ups}
+        unanswered = [name for name in questions if name in self.errors]
+        summary = [("questionnaire-form", str(message)) for message in self.non_field_errors()]
+        summed_up = False
+        for name in self.fields:
             if name not in self.errors:
                 continue
-            bound = self[name]
-            anchor = bound.auto_id
-            if isinstance(field_obj.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                anchor = f"{bound.auto_id}_0"
-            summary.append((anchor, _shorten(str(field_obj.label)), self.errors[name][0]))
+            message = self.errors[name][0]
+            if name in questions and len(unanswered) > 3:
+                if not summed_up:
+                    summary.append((self._anchor(name), _many_unanswered(len(unanswered))))
+                    summed_up = True
+                continue
+            if name in questions:
+                line = _("The question about %(topic)s: %(message)s")
+                message = line % {"topic": questions[name].condition.short_label, "message": message}
+            elif name in owners:
+                line = _("A follow-up question about %(topic)s: %(message)s")
+                message = line % {"topic": owners[name].condition.short_label, "message": message}
+            else:
+                message = f"{_shorten(str(self.fields[name].label))}: {message}"
+            summary.append((self._anchor(name), message))
         return summary
+
+    def _anchor(self, name: str) -> str:
+        """The id to jump to: the field, or the first option of a group of options."""
+        bound = self[name]
+        if isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{bound.auto_id}_0"
+        return bound.auto_id
 
     @staticmethod
     def initial_from(questionnaire: Questionnaire, rules: RuleSet) -> dict[str, object]:
@@ -361,6 +386,12 @@ class QuestionnaireForm(forms.Form):
             elif key in rules.follow_ups:
                 initial[follow_up_field(key)] = value
         return initial
+
+
+def _many_unanswered(count: int) -> str:
+    return _("%(count)d health questions still need an answer (yes, no or not sure); the first is here.") % {
+        "count": count
+    }
 
 
 def _shorten(text: str, limit: int = 70) -> str:

@@ -592,27 +592,35 @@ class Questionnaire(models.Model):
         return list(self._entry(technique).get("therapist_notes", []))
 
     def has_clearance_for(self, technique, at=None) -> bool:
-        """A valid doctor's note covers every condition that asked for one for this technique."""
-        needed = set(self._entry(technique).get("clearance_conditions", []))
-        if not needed:
-            return False
-        return needed <= {c.condition_key for c in self._valid_clearances(at)}
-
-    def _valid_clearances(self, at=None) -> list["Clearance"]:
-        today = timezone.localdate(at or timezone.now())
-        return [c for c in self.clearances.all() if c.valid_until >= today and c.issued_on <= today]
+        """Valid doctor's notes cover every condition that asked for one, and they allow a booking."""
+        cleared = self._cleared_outcome(technique, at)
+        return cleared is not None and cleared in BOOKABLE
 
     def effective_outcome_for(self, technique, at=None) -> Outcome:
         """The stored outcome with valid doctor's notes applied (R8): what may be booked now."""
+        outcome = self.outcome_for(technique)
+        if outcome != Outcome.NEEDS_CLEARANCE:
+            return outcome
+        return self._cleared_outcome(technique, at) or outcome
+
+    def _cleared_outcome(self, technique, at=None) -> Outcome | None:
+        """R8: the outcome once the notes on file cover every condition that asked for one, else None."""
         from intake.screening import outcome_once_cleared
 
-        outcome = self.outcome_for(technique)
-        if outcome != Outcome.NEEDS_CLEARANCE or not self.has_clearance_for(technique, at):
-            return outcome
         entry = self._entry(technique)
         needed = set(entry.get("clearance_conditions", []))
-        limits = [c for c in self._valid_clearances(at) if c.condition_key in needed]
-        return outcome_once_cleared(entry.get("outcome_after_clearance") or Outcome.PROCEED_WITH_NOTE, limits)
+        if not needed or entry.get("outcome") != Outcome.NEEDS_CLEARANCE:
+            return None
+        covering = [c for c in self._valid_clearances(at) if c.condition_key in needed]
+        if not needed <= {c.condition_key for c in covering}:
+            return None
+        return outcome_once_cleared(
+            entry.get("outcome_after_clearance") or Outcome.PROCEED_WITH_NOTE, covering
+        )
+
+    def _valid_clearances(self, at=None) -> list["Clearance"]:
+        today = timezone.localdate(at or timezone.now())
+        return [c for c in self.clearances.all() if c.issued_on <= today <= c.valid_until]
 
 
 class Clearance(models.Model):

@@ -306,23 +306,39 @@ class WhoShouldWait:
 
 
 def who_should_wait(rules: RuleSet, kind: str) -> WhoShouldWait:
-    """From the rules in force for `kind`, in kind words (the rules' audience or the condition's label)."""
-    postpone: list[str] = []
-    not_for: list[str] = []
-    note_first: list[str] = []
+    """From the rules in force for `kind`, in kind words (the rules' audience or the condition's label).
+
+    When a condition is refused (or held) as a whole, its narrower cases are not listed separately.
+    """
+    lists: dict[str, dict[str, list[str]]] = {"postpone": {}, "not_for": {}, "note_first": {}}
     for rule in rules.rules:
         if not rule.applies_to(kind) or rule.answer == AnswerMatch.NOT_SURE:
             continue
-        label = rule.audience or rules.conditions[rule.condition_key].short_label
         if rule.outcome == Outcome.DECLINE:
-            (postpone if rule.rebook_after_hours else not_for).append(label)
+            bucket = "postpone" if rule.rebook_after_hours else "not_for"
         elif rule.outcome == Outcome.NEEDS_CLEARANCE:
-            note_first.append(label)
-    not_for_set = set(not_for) | set(postpone)
+            bucket = "note_first"
+        else:
+            continue
+        label = rule.audience or rules.conditions[rule.condition_key].short_label
+        lists[bucket].setdefault(rule.condition_key, []).append(label)
+
+    def labels(bucket: str, skip: set[str] = frozenset()) -> tuple[str, ...]:
+        chosen = []
+        for key, found in lists[bucket].items():
+            if key in skip:
+                continue
+            whole = rules.conditions[key].short_label
+            chosen += [whole] if whole in found else found
+        return tuple(dict.fromkeys(chosen))
+
+    refused_whole = {
+        key for key, found in lists["not_for"].items() if rules.conditions[key].short_label in found
+    }
     return WhoShouldWait(
-        postpone=tuple(dict.fromkeys(postpone)),
-        not_for=tuple(dict.fromkeys(label for label in not_for if label not in postpone)),
-        note_first=tuple(dict.fromkeys(label for label in note_first if label not in not_for_set)),
+        postpone=labels("postpone"),
+        not_for=labels("not_for"),
+        note_first=labels("note_first", skip=refused_whole),
     )
 
 

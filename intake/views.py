@@ -77,7 +77,6 @@ def questionnaire(request: HttpRequest):
             "returning_form": ReturningClientForm(initial={"next": next_url}),
             "proven": session.proven_questionnaire(request) if request.method != "POST" else None,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -90,7 +89,6 @@ def returning_request(request: HttpRequest):
             request,
             "intake/returning_request.html",
             {"returning_form": form, "next": _safe_next(request, request.POST.get("next"))},
-            status=400,
         )
     next_url = _safe_next(request, form.cleaned_data["next"])
     request_returning_link(email=form.cleaned_data["email"], next_url=next_url, origin=_origin(request))
@@ -124,7 +122,6 @@ def returning(request: HttpRequest, token: str):
         request,
         "intake/returning.html",
         {"questionnaire": found, "form": form, "token": token},
-        status=400 if form.errors else 200,
     )
 
 
@@ -159,7 +156,6 @@ def returning_update(request: HttpRequest, token: str):
         request,
         "intake/questionnaire.html",
         {"form": form, "updating": previous, "next": next_url},
-        status=400 if form.errors else 200,
     )
 
 

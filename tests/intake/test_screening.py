@@ -385,3 +385,60 @@ def _condition_id(key):
     from intake.models import Condition
 
     return Condition.objects.get(key=key).pk
+
+
+# --- R8 on the stored result (what bookings use) -------------------------------------------------
+
+
+@pytest.fixture
+def diabetic(db, admin_user):
+    from tests.intake.factories import make_questionnaire
+
+    return make_questionnaire(screening=run(DIABETES).as_json()), admin_user
+
+
+def add_note(questionnaire, user, *, days=30, condition="diabetes", limit_outcome=""):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intake.models import Clearance
+
+    today = timezone.localdate()
+    return Clearance.objects.create(
+        questionnaire=questionnaire,
+        condition_key=condition,
+        issued_on=today - timedelta(days=1),
+        valid_until=today + timedelta(days=days),
+        recorded_by=user,
+        limit_outcome=limit_outcome,
+    )
+
+
+def test_a_stored_hold_is_lifted_by_a_valid_note(diabetic):
+    questionnaire, user = diabetic
+    assert not questionnaire.has_clearance_for("classical")
+    add_note(questionnaire, user)
+
+    assert questionnaire.has_clearance_for("classical")
+    assert questionnaire.effective_outcome_for("classical") == Outcome.MODIFY
+    assert questionnaire.outcome_for("classical") == Outcome.NEEDS_CLEARANCE  # what was screened
+    assert questionnaire.effective_outcome_for("reflexology") == Outcome.DECLINE
+    assert not questionnaire.has_clearance_for("reflexology")
+
+
+def test_an_expired_note_or_a_note_for_something_else_does_not_count(diabetic):
+    questionnaire, user = diabetic
+    add_note(questionnaire, user, days=-1)
+    add_note(questionnaire, user, condition="pregnancy")
+
+    assert not questionnaire.has_clearance_for("classical")
+    assert questionnaire.effective_outcome_for("classical") == Outcome.NEEDS_CLEARANCE
+
+
+def test_a_note_whose_clinician_says_no_does_not_clear(diabetic):
+    questionnaire, user = diabetic
+    add_note(questionnaire, user, limit_outcome="decline")
+
+    assert not questionnaire.has_clearance_for("classical")
+    assert questionnaire.effective_outcome_for("classical") == Outcome.DECLINE
