@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.utils.translation import gettext_lazy as _
@@ -426,7 +426,7 @@ SOLE_BODY = Blob((
 PLANTAR_SHAPES = (
     # The ball: lungs under toes 2-5, the throat and thyroid under the big toe, the shoulder on the
     # outer side, the heart (left foot) towards the inner middle.
-    _z("lungs", Poly(((-12, 40), (172, 40), (172, 163.8), (-12, 149))), BODY),
+    _z("lungs", Poly(((-12, 40), (172, 40), (172, 163.8), (-12, 149))), BODY, tone=1),
     Shape("neck-throat-thyroid", (
         Piece(BIG.part(0.6, 1), TOES),
         Piece(Blob(((-10, 46), (50, 46), (51, 96), (44, 124), (26, 138), (-10, 140))), BODY),
@@ -434,33 +434,31 @@ PLANTAR_SHAPES = (
     _z("shoulder", Poly(((127, 70), (172, 70), (172, 163.8), (124, 160), (122, 130), (123, 100))), BODY),
     _z("heart", Blob(((30, 110), (44, 102), (60, 106), (72, 118), (68, 136), (52, 148), (36, 144),
                                 (28, 128))), BODY, feet=(LEFT,)),
-    # Upper arch, right foot: the liver over the outer two-thirds, stomach and pancreas on the inner side.
-    _z("liver", Poly(((40, 153.2), (172, 163.8), (172, 226), (100, 225), (62, 214), (40, 198))), BODY,
-        feet=(RIGHT,)),
-    _z("gallbladder", Ellipse(112, 194, 8.5, 10.5), BODY, feet=(RIGHT,), tone=-1),
-    _z("stomach", Blob(((-12, 149), (38, 153), (45, 170), (39, 186), (-12, 188))), BODY,
-        feet=(RIGHT,)),
-    _z("pancreas", Blob(((-12, 191), (34, 190), (48, 199), (44, 214), (20, 222), (-12, 222))), BODY,
+    # Upper arch, right foot: the liver over the outer two-thirds, stomach and pancreas on the inner side
+    # (each region is drawn a little larger than it shows, so the next one covers the seam).
+    _z("liver", Poly(((30, 152.4), (172, 163.8), (172, 230), (30, 230))), BODY, feet=(RIGHT,)),
+    _z("stomach", Blob(((-12, 149), (38, 153), (45, 170), (39, 186), (-12, 188))), BODY, feet=(RIGHT,)),
+    _z("pancreas", Blob(((-12, 191), (34, 190), (48, 199), (46, 216), (24, 228), (-12, 229))), BODY,
         feet=(RIGHT,), tone=1),
+    _z("gallbladder", Ellipse(112, 194, 8.5, 10.5), BODY, feet=(RIGHT,), tone=-1),
     # Upper arch, left foot: a larger stomach, the pancreas beneath it, the spleen on the outer edge.
-    _z("stomach", Blob(((-12, 149), (60, 154.8), (100, 158), (107, 178), (96, 194), (50, 197),
-                                  (-12, 197))), BODY, feet=(LEFT,)),
-    _z("pancreas", Blob(((-12, 200), (60, 201), (98, 200), (108, 210), (96, 222), (-12, 224))), BODY,
-        feet=(LEFT,), tone=1),
-    _z("spleen", Poly(((112, 159), (172, 163.8), (172, 226), (126, 225), (114, 212), (110, 180))), BODY,
+    _z("pancreas", Poly(((-12, 190), (172, 190), (172, 230), (-12, 230))), BODY, feet=(LEFT,), tone=1),
+    _z("stomach", Blob(((-12, 149), (60, 154.8), (113, 159.5), (114, 180), (100, 196), (50, 198),
+                        (-12, 198))), BODY, feet=(LEFT,)),
+    _z("spleen", Poly(((112, 159), (172, 163.8), (172, 227), (126, 226), (114, 212), (110, 180))), BODY,
         feet=(LEFT,)),
     # The diaphragm band along the base of the ball, and the solar plexus just beneath it.
     _z("diaphragm", Band(((-12, _diaphragm_y(-12)), (170, _diaphragm_y(170))), 10, False), BODY,
         tone=-1),
     _z("solar-plexus", Circle(70, 165, 11), BODY),
-    # Waist line and lower arch: the colon's path from the right foot to the left, the small intestine
-    # inside it; kidneys on the waist line, ureters down to the bladder at the inner heel.
+    # Waist line and lower arch: the colon's path from the right foot to the left around the small
+    # intestine; kidneys on the waist line, ureters down to the bladder at the inner heel.
+    _z("small-intestine", Rect(-12, 234, 184, 71), BODY, tone=1),
     _z("transverse-colon", Band(((-12, 231), (170, 231)), 12, False), BODY, tone=-1),
-    _z("small-intestine", Rect(-12, 237, 136, 68), BODY, tone=1),
-    _z("ileocecal-ascending", Multi((Band(((133, 225), (133, 294)), 16, False),
-                                               Ellipse(127, 297, 12, 9))), BODY, feet=(RIGHT,), tone=-1),
-    _z("descending-sigmoid-rectum", Band(((133, 225), (134, 262), (128, 288), (106, 299), (74, 300),
-                                                    (50, 294)), 14, False), BODY, feet=(LEFT,), tone=-1),
+    _z("ileocecal-ascending", Multi((Band(((133, 225), (134, 294)), 17, False),
+                                     Ellipse(128, 297, 13, 9))), BODY, feet=(RIGHT,), tone=-1),
+    _z("descending-sigmoid-rectum", Band(((133, 225), (135, 262), (130, 287), (108, 299), (74, 300),
+                                          (50, 294)), 15, False), BODY, feet=(LEFT,), tone=-1),
     _z("adrenals", Ellipse(60, 204, 8.5, 6), BODY),
     _z("kidneys", Blob(((52, 216), (62, 210), (72, 216), (74, 232), (66, 246), (56, 244), (52, 234),
                                   (56, 226))), BODY, feet=(LEFT,)),
@@ -492,26 +490,33 @@ PLANTAR_GUIDES = (
 # --- Top (dorsal) -------------------------------------------------------------------------------
 # Right foot from above: toes up, big toe on the left, the ankle bones and a short stretch of leg.
 
-TOP_TOES = SOLE_TOES
+# From above, only the free part of each toe shows; it joins the foot at the webs, without a crease.
+TOP_TOE_SPECS = tuple(
+    replace(toe, bottom=bottom) for toe, bottom in zip(TOE_SPECS, (64, 68, 76, 86, 98), strict=True)
+)
+TOP_BIG = TOP_TOE_SPECS[0]
+TOP_TOES = tuple(toe.blob() for toe in TOP_TOE_SPECS)
 TOP_BODY = Blob((
-    (8, 56), (3, 84), (1, 112), (3, 142), (7, 176), (12, 210), (17, 240), (21, 262), (20, 280), (15, 294),
-    (14, 306), (20, 318), (30, 327), (33, 342), (34, 362), (118, 362), (119, 344), (122, 332), (132, 323),
-    (137, 312), (136, 300), (131, 288), (129, 270), (133, 246), (139, 220), (144, 190), (147, 166),
-    (149, 142), (149, 120), (147, 104), (142, 92), (126, 86), (114, 78), (102, 74), (90, 68), (77, 64),
-    (64, 60), (50, 58), (30, 54),
+    (8, 56), (3, 84), (1, 112), (3, 142), (7, 176), (12, 210), (17, 240), (21, 262), (19, 280), (13, 294),
+    (14, 307), (23, 317), (42, 326), (75, 330), (108, 328), (125, 322), (136, 313), (136, 300), (131, 288),
+    (129, 270), (133, 246), (139, 220), (144, 190), (147, 166), (149, 142), (149, 120), (147, 104),
+    (142, 92), (126, 86), (114, 78), (102, 74), (90, 68), (77, 64), (64, 60), (50, 58), (30, 54),
 ))
 TOP_DETAILS = (
-    *(Detail(toe.nail(), "fm-nail") for toe in TOE_SPECS),
-    Detail(Circle(19, 302, 9), "fm-bone"),
-    Detail(Circle(131, 311, 8), "fm-bone"),
+    *(Detail(toe.nail(), "fm-nail") for toe in TOP_TOE_SPECS),
+    # Faint tendon lines fanning from the toes to the front of the ankle.
+    *(
+        Detail(Curve(((toe.cx, toe.bottom + 6), (toe.cx * 0.72 + 20, 190), (60 + i * 8, 286))), "fm-tendon")
+        for i, toe in enumerate(TOP_TOE_SPECS)
+    ),
 )
 DORSAL_SHAPES = (
     _z("chest-upper-back", Rect(-12, 40, 174, 170), BODY, tone=1),
-    _z("lower-back-dorsal", Rect(-12, 210, 174, 80), BODY),
+    _z("lower-back-dorsal", Rect(-12, 210, 174, 92), BODY),
     _z("fallopian-groin-lymph", Band(((-12, 291), (40, 295), (75, 298), (110, 301), (170, 307)), 18,
         False), BODY),
-    _z("mouth-teeth", Multi((BIG.part(0, 0.62), *(toe.part(0, 1) for toe in TOE_SPECS[1:]))), TOES),
-    _z("neck-throat-thyroid", BIG.part(0.62, 1), TOES),
+    _z("mouth-teeth", Multi((TOP_BIG.part(0, 0.6), *(toe.part(0, 1) for toe in TOP_TOE_SPECS[1:]))), TOES),
+    _z("neck-throat-thyroid", TOP_BIG.part(0.6, 1), TOES),
     _z("upper-lymph", Multi((Ellipse(50, 66, 6.5, 10), Ellipse(77, 73, 4.5, 8),
                                        Ellipse(102.5, 82, 4.5, 8), Ellipse(125.5, 94, 4.5, 8))), None),
     _z("dorsal-1-2", Circle(50, 110, 8), BODY, style="seed"),
@@ -521,70 +526,88 @@ DORSAL_SHAPES = (
 # --- Inner edge (medial) -------------------------------------------------------------------------
 # Right foot seen from its inner side: toes point left, the heel is on the right, the sole at the
 # bottom with the inner arch lifted between ball and heel, and the leg rising above the ankle.
+# Ground at y=188; the foot is 380 long; the inner ankle bone sits high and towards the front.
 
 MEDIAL_BODY = Blob((
-    (6, 172), (8, 158), (18, 150), (36, 147), (58, 146), (72, 142), (96, 135), (130, 123), (166, 109),
-    (198, 95), (222, 81), (238, 65), (246, 45), (249, 20), (251, 4), (331, 4), (332, 28), (338, 60),
-    (348, 90), (364, 115), (380, 137), (388, 160), (384, 178), (368, 188), (340, 190), (312, 188),
-    (288, 182), (254, 174), (214, 168), (172, 169), (132, 175), (100, 183), (70, 188), (44, 188),
-    (22, 185), (10, 180),
+    (8, 170), (10, 157), (20, 149), (36, 145), (56, 143), (78, 137), (104, 131), (140, 121), (178, 106),
+    (212, 91), (240, 77), (258, 62), (266, 40), (270, 16), (271, -6), (351, -6), (351, 30), (355, 62),
+    (362, 92), (372, 116), (384, 138), (390, 160), (385, 178), (368, 188), (338, 190), (310, 187),
+    (284, 178), (250, 168), (214, 162), (178, 165), (140, 174), (108, 184), (82, 189), (56, 188),
+    (34, 186), (16, 182),
 ))
 MEDIAL_DETAILS = (
-    Detail(Blob(((9, 157), (16, 151), (30, 150), (32, 157), (22, 161), (12, 162))), "fm-nail"),
-    Detail(Curve(((64, 146), (67, 168), (63, 187))), "fm-crease"),
-    Detail(Circle(296, 56, 15), "fm-bone"),
+    Detail(Blob(((12, 153), (20, 148), (33, 147), (37, 151), (27, 154), (16, 156))), "fm-nail"),
+    Detail(Curve(((58, 146), (61, 166), (56, 186))), "fm-crease"),
+    Detail(Circle(310, 76, 14), "fm-bone"),
 )
-_SPINE_LINE = ((-20, 166), (40, 170), (90, 168), (150, 158), (200, 150), (250, 150), (300, 156), (340, 162),
-               (420, 158))
+_SPINE_LINE = ((-20, 166), (40, 168), (90, 170), (150, 158), (210, 145), (260, 148), (300, 156), (340, 164),
+               (420, 160))
 # fmt: on
 
 
 def _spine(x0: float, x1: float) -> Band:
     """A stretch of the spine band, which follows the bony inner edge (lifted along the arch)."""
-
-    def y_at(x: float) -> float:
-        for (xa, ya), (xb, yb) in itertools.pairwise(_SPINE_LINE):
-            if xa <= x <= xb:
-                return ya + (yb - ya) * (x - xa) / (xb - xa)
-        return _SPINE_LINE[-1][1]
-
     xs = [x0 + (x1 - x0) * k / 8 for k in range(9)]
-    return Band(tuple((x, y_at(x)) for x in xs), 22, False)
+    return Band(tuple((x, _spine_y(x)) for x in xs), 19, False)
 
+
+def _spine_y(x: float) -> float:
+    for (xa, ya), (xb, yb) in itertools.pairwise(_SPINE_LINE):
+        if xa <= x <= xb:
+            return ya + (yb - ya) * (x - xa) / (xb - xa)
+    return _SPINE_LINE[-1][1]
+
+
+def _vertebrae(x0: float, x1: float, step: float) -> tuple[Detail, ...]:
+    """Short ticks across the spine band, so it reads as a column of vertebrae."""
+    ticks = []
+    x = x0 + step / 2
+    while x < x1:
+        y = _spine_y(x)
+        ticks.append(Detail(Curve(((x, y - 7), (x, y + 7))), "fm-vertebra"))
+        x += step
+    return tuple(ticks)
+
+
+MEDIAL_DETAILS += _vertebrae(8, 384, 13)
 
 # fmt: off
 MEDIAL_SHAPES = (
-    _z("cervical-spine", _spine(-12, 66), BODY, tone=1),
-    _z("thoracic-spine", _spine(66, 196), BODY),
-    _z("lumbar-spine", _spine(196, 300), BODY, tone=1),
+    _z("cervical-spine", _spine(-12, 60), BODY, tone=1),
+    _z("thoracic-spine", _spine(60, 200), BODY),
+    _z("lumbar-spine", _spine(200, 300), BODY, tone=1),
     _z("sacrum-coccyx", _spine(300, 410), BODY, tone=-1),
-    _z("bladder", Ellipse(284, 175, 22, 9), BODY),
-    _z("uterus-prostate", Ellipse(328, 92, 16, 14), BODY),
-    _z("fallopian-groin-lymph", Band(((320, 86), (298, 80), (272, 70), (236, 64)), 12, False), BODY),
+    _z("bladder", Ellipse(292, 171, 20, 8), BODY),
+    _z("uterus-prostate", Ellipse(338, 106, 15, 13), BODY),
+    _z("fallopian-groin-lymph", Band(((328, 98), (312, 94), (292, 88), (270, 76), (252, 68)), 9)),
 )
 
 
 # --- Outer edge (lateral) ------------------------------------------------------------------------
 # Right foot seen from its outer side: toes point right, heel on the left; the outer edge rests on
-# the ground almost all along, with the bump of the 5th metatarsal near its middle.
+# the ground almost all along, with the bump of the 5th metatarsal near its middle. The little toe
+# is in front; the longer toes show beyond it. The outer ankle bone sits lower and further back.
 
 LATERAL_BODY = Blob((
-    (67, 4), (64, 34), (58, 68), (48, 98), (34, 124), (20, 146), (14, 166), (20, 182), (40, 190),
-    (80, 190), (130, 189), (180, 187), (196, 184), (210, 181), (224, 185), (270, 189), (320, 189),
-    (350, 187), (364, 184), (378, 183), (390, 178), (396, 170), (394, 162), (386, 157), (372, 155),
-    (344, 148), (316, 138), (280, 124), (240, 108), (204, 92), (178, 76), (160, 56), (150, 30), (148, 4),
+    (70, -6), (70, 36), (64, 72), (52, 102), (34, 128), (18, 148), (12, 166), (20, 182), (42, 189),
+    (90, 189), (150, 189), (206, 188), (270, 189), (322, 189), (352, 186),
+    (374, 184), (390, 178), (395, 168), (390, 160), (374, 155), (344, 148), (306, 135), (262, 118),
+    (222, 101), (190, 84), (166, 64), (154, 36), (151, -6),
 ))
+LATERAL_LITTLE_TOE = Blob(((330, 166), (340, 156), (356, 156), (370, 162), (374, 174), (366, 183),
+                           (346, 186), (332, 180)))
 LATERAL_DETAILS = (
-    Detail(Blob(((380, 158), (389, 157), (393, 163), (388, 167), (380, 165))), "fm-nail"),
-    Detail(Curve(((362, 152), (366, 168), (362, 184))), "fm-crease"),
-    Detail(Circle(100, 72, 14), "fm-bone"),
+    Detail(LATERAL_LITTLE_TOE, "fm-toe-detail"),
+    Detail(Blob(((360, 161), (367, 160), (371, 165), (367, 169), (360, 167))), "fm-nail"),
+    Detail(Blob(((380, 160), (388, 160), (392, 166), (387, 170), (380, 167))), "fm-nail"),
+    Detail(Circle(98, 86, 13), "fm-bone"),
 )
 LATERAL_SHAPES = (
-    _z("hip-knee-leg", Poly(((-12, 146), (60, 150), (140, 156), (206, 158), (206, 204), (-12, 204))), BODY),
-    _z("arm-elbow", Poly(((206, 158), (318, 160), (318, 204), (206, 204))), BODY, tone=1),
-    _z("shoulder", Blob(((318, 148), (350, 150), (368, 166), (364, 204), (318, 204))), BODY, tone=-1),
-    _z("ovary-testis", Ellipse(72, 104, 16, 14), BODY),
-    _z("fallopian-groin-lymph", Band(((80, 98), (106, 92), (136, 80), (180, 74)), 12, False), BODY),
+    _z("hip-knee-leg", Poly(((-12, 150), (60, 152), (140, 158), (204, 160), (204, 204), (-12, 204))), BODY),
+    _z("arm-elbow", Poly(((204, 160), (300, 160), (316, 158), (316, 204), (204, 204))), BODY, tone=1),
+    _z("shoulder", Blob(((316, 146), (336, 146), (340, 166), (336, 204), (316, 204))), BODY, tone=-1),
+    _z("ovary-testis", Ellipse(70, 114, 14, 12), BODY),
+    _z("fallopian-groin-lymph", Band(((80, 106), (98, 104), (120, 98), (144, 84), (162, 74)), 9)),
 )
 
 
@@ -639,7 +662,7 @@ VIEWS: tuple[View, ...] = (
         _("Top"),
         _("top of the foot"),
         PAIR_LAYOUT,
-        Outline(TOP_BODY, TOP_TOES, TOP_DETAILS, toe_creases=False, open_box=(-20, -20, 190, 372)),
+        Outline(TOP_BODY, TOP_TOES, TOP_DETAILS),
         DORSAL_SHAPES,
         (),
         _("The tops of both feet, seen from above, toes up."),
@@ -858,7 +881,7 @@ class ZoneInfo:
 @dataclass
 class DrawnShape:
     zone: str
-    d_parts: list[tuple[str, str | None]]  # (path data, clip id or None)
+    parts: list[tuple[str, str | None]]  # (id of the path in <defs>, clip id or None)
     fill: str
     css: str
     label: str = ""
@@ -882,22 +905,25 @@ class DrawnFoot:
 
 @dataclass
 class DrawnView:
+    """One view, ready to draw. Every path is written once in <defs> and drawn with <use>, so the
+    two feet (one the mirror of the other) share their path data."""
+
     key: str
     label: str
     intro: str
     width: float
     height: float
-    dom_id: str
     clip_ids: Mapping[str, str]
-    body_d: str
-    toes_d: list[str]
+    defs: list[tuple[str, str]]
+    body: str
+    toes: list[str]
     details: list[tuple[str, str]]
     guides: list[dict]
     feet: list[DrawnFoot]
     active: bool
     toe_creases: bool = True
     outline_clip_d: str = ""
-    has_lit: bool = False
+    box_clip_d: str = ""
 
 
 NEUTRAL_FILL = "#f3e9dc"
@@ -927,6 +953,46 @@ def shape_label(name: str, foot: str, view: View) -> str:
     }
 
 
+@dataclass(frozen=True)
+class _Paths:
+    """The path data of one view, each distinct path once, with a short local name."""
+
+    defs: tuple[tuple[str, str], ...]  # (local name, path data)
+    names: Mapping[int, tuple[str, ...]]  # id(geometry) -> local names of its parts
+
+    @staticmethod
+    @cache
+    def of(view_key: str) -> _Paths:
+        view = get_view(view_key)
+        seen: dict[str, str] = {}
+        names: dict[int, tuple[str, ...]] = {}
+
+        def name(geometry: Geometry) -> tuple[str, ...]:
+            result = []
+            for part in _parts_of(geometry):
+                d = part.d()
+                if d not in seen:
+                    seen[d] = f"p{len(seen)}"
+                result.append(seen[d])
+            names[id(geometry)] = tuple(result)
+            return names[id(geometry)]
+
+        name(view.outline.body)
+        for toe in view.outline.toes:
+            name(toe)
+        for detail in view.outline.details:
+            name(detail.geometry)
+        for guide in view.guides:
+            name(guide.geometry)
+        for shape in view.shapes:
+            for piece in shape.pieces:
+                name(piece.geometry)
+        return _Paths(defs=tuple((local, d) for d, local in seen.items()), names=names)
+
+    def ref(self, prefix: str, geometry: Geometry) -> list[str]:
+        return [f"{prefix}-{local}" for local in self.names[id(geometry)]]
+
+
 def build_views(
     zones: Mapping[str, ZoneInfo],
     *,
@@ -943,33 +1009,34 @@ def build_views(
     `colours` maps system slugs to colours. With `system`, that system's zones are lit (in its
     colour) and the rest dimmed; with `highlight`, those zones are lit and the rest dimmed (in
     `single_colour` when given, for small maps). Shapes whose zone is missing from `zones` are drawn
-    as plain, unlinked areas, so a half-loaded data set never breaks the page.
+    as plain, unlinked areas, so a half-loaded data set never breaks the page. `uid` keeps the ids
+    of several maps on one page apart.
     """
     lit_zones = set(highlight)
-    selected = [view for view in VIEWS if views is None or view.key in set(views)]
+    wanted = set(views) if views is not None else None
     drawn_views = []
-    for view in selected:
-        clip_ids = {
-            BODY: f"{uid}-{view.key}-body",
-            TOES: f"{uid}-{view.key}-toes",
-            FOOT: f"{uid}-{view.key}-foot",
-        }
+    for view in VIEWS:
+        if wanted is not None and view.key not in wanted:
+            continue
+        prefix = f"{uid}-{view.key}"
+        paths = _Paths.of(view.key)
+        clip_ids = {BODY: f"{prefix}-body", TOES: f"{prefix}-toes", FOOT: f"{prefix}-foot"}
         drawn = DrawnView(
             key=view.key,
             label=str(view.label),
             intro=str(view.intro),
             width=view.layout.width,
             height=view.layout.height,
-            dom_id=f"{uid}-view-{view.key}",
             clip_ids=clip_ids,
-            body_d=view.outline.body.d(),
-            toes_d=[toe.d() for toe in view.outline.toes],
-            details=[(detail.geometry.d(), detail.css) for detail in view.outline.details],
+            defs=[(f"{prefix}-{local}", d) for local, d in paths.defs],
+            body=paths.ref(prefix, view.outline.body)[0],
+            toes=[paths.ref(prefix, toe)[0] for toe in view.outline.toes],
+            details=[(ref, d.css) for d in view.outline.details for ref in paths.ref(prefix, d.geometry)],
             guides=[
                 {
                     "key": g.key,
                     "label": str(g.label),
-                    "d": g.geometry.d(),
+                    "ref": paths.ref(prefix, g.geometry)[0],
                     "label_x": view.layout.guide_label_x,
                     "label_y": g.label_y + view.layout.origin_y + 3,
                 }
@@ -981,6 +1048,7 @@ def build_views(
             active=view.key == active,
             toe_creases=view.outline.toe_creases,
             outline_clip_d=_outline_clip(view.outline),
+            box_clip_d=_box(view.outline.open_box) if view.outline.open_box else "",
         )
         for foot in FEET:
             x, y, anchor = view.layout.labels[foot]
@@ -993,13 +1061,25 @@ def build_views(
                 label_anchor=anchor,
             )
             for shape in view.shapes:
-                if foot not in shape.feet:
-                    continue
-                info = zones.get(shape.zone)
-                drawn_foot.shapes.append(
-                    _draw_shape(shape, info, foot, view, clip_ids, colours, system, lit_zones, single_colour)
-                )
-                drawn.has_lit = drawn.has_lit or shape.zone in lit_zones
+                if foot in shape.feet:
+                    parts = [
+                        (ref, clip_ids.get(piece.clip) if piece.clip else None)
+                        for piece in shape.pieces
+                        for ref in paths.ref(prefix, piece.geometry)
+                    ]
+                    drawn_foot.shapes.append(
+                        _draw_shape(
+                            shape,
+                            zones.get(shape.zone),
+                            foot,
+                            view,
+                            parts,
+                            colours,
+                            system,
+                            lit_zones,
+                            single_colour,
+                        )
+                    )
             drawn.feet.append(drawn_foot)
         drawn_views.append(drawn)
     return drawn_views
@@ -1009,9 +1089,12 @@ def _outline_clip(outline: Outline) -> str:
     """Clip for the foot's outline stroke: inside the open box, and not across the toes."""
     if not outline.toes and outline.open_box is None:
         return ""
-    x, y, w, h = outline.open_box or (-40, -40, 520, 520)
-    box = f"M{_fmt(x)} {_fmt(y)}h{_fmt(w)}v{_fmt(h)}h{_fmt(-w)}Z"
-    return box + "".join(toe.d() for toe in outline.toes)
+    return _box(outline.open_box or (-40, -40, 520, 520)) + "".join(toe.d() for toe in outline.toes)
+
+
+def _box(box: tuple[float, float, float, float]) -> str:
+    x, y, w, h = box
+    return f"M{_fmt(x)} {_fmt(y)}h{_fmt(w)}v{_fmt(h)}h{_fmt(-w)}Z"
 
 
 def _draw_shape(
@@ -1019,7 +1102,7 @@ def _draw_shape(
     info: ZoneInfo | None,
     foot: str,
     view: View,
-    clip_ids: Mapping[str, str],
+    parts: list[tuple[str, str | None]],
     colours: Mapping[str, str],
     system: str | None,
     lit_zones: set[str],
@@ -1040,14 +1123,11 @@ def _draw_shape(
             fill = single_colour or fill
         else:
             css.append("is-dim")
-    d_parts = [
-        (piece.geometry.d(), clip_ids.get(piece.clip) if piece.clip else None) for piece in shape.pieces
-    ]
     if info is None:
-        return DrawnShape(zone=shape.zone, d_parts=d_parts, fill=NEUTRAL_FILL, css=" ".join(css), link=False)
+        return DrawnShape(zone=shape.zone, parts=parts, fill=NEUTRAL_FILL, css=" ".join(css), link=False)
     return DrawnShape(
         zone=shape.zone,
-        d_parts=d_parts,
+        parts=parts,
         fill=fill,
         css=" ".join(css),
         label=shape_label(info.name, foot, view),

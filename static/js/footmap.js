@@ -21,6 +21,25 @@
     var resting = caption.getAttribute("data-resting") || "";
     var current = null;
 
+    // The outline of the zone under the pointer or focus is redrawn on top of the drawing, so shapes
+    // drawn later (bands, small zones) never hide part of it.
+    function echo(twin, focused) {
+      var foot = twin.parentNode;
+      var layer = foot.querySelector(":scope > .fm-echo");
+      if (!layer) {
+        layer = document.createElementNS("http://www.w3.org/2000/svg", "g");
+        layer.setAttribute("class", "fm-echo");
+        layer.setAttribute("aria-hidden", "true");
+        foot.appendChild(layer);
+      }
+      each(twin.querySelectorAll("use, path"), function (path) {
+        var copy = path.cloneNode(false);
+        copy.removeAttribute("fill");
+        if (focused) { copy.setAttribute("class", "is-focus"); }
+        layer.appendChild(copy);
+      });
+    }
+
     function show(link) {
       if (link === current) { return; }
       clear();
@@ -28,6 +47,7 @@
       var zone = link.getAttribute("data-zone");
       each(root.querySelectorAll('a.fm-zone[data-zone="' + zone + '"]'), function (twin) {
         twin.classList.add("is-hover");
+        echo(twin, twin === document.activeElement);
       });
       caption.textContent = "";
       var name = document.createElement("strong");
@@ -40,6 +60,7 @@
 
     function clear() {
       each(root.querySelectorAll("a.fm-zone.is-hover"), function (el) { el.classList.remove("is-hover"); });
+      each(root.querySelectorAll(".fm-echo"), function (layer) { layer.textContent = ""; });
       current = null;
     }
 
@@ -51,7 +72,7 @@
 
     root.addEventListener("focusin", function (event) {
       var link = event.target.closest && event.target.closest("a.fm-zone");
-      if (link) { show(link); }
+      if (link) { current = null; show(link); }
     });
     root.addEventListener("focusout", function (event) {
       var next = event.relatedTarget && event.relatedTarget.closest && event.relatedTarget.closest("a.fm-zone");
@@ -155,7 +176,7 @@
         shape.classList.toggle("is-lit", lit);
         shape.classList.toggle("is-dim", Boolean(system) && !lit);
         var fill = fillFor(shape, lit ? system : "");
-        if (fill) { each(shape.querySelectorAll("path"), function (path) { path.setAttribute("fill", fill); }); }
+        if (fill) { each(shape.querySelectorAll("use, path"), function (part) { part.setAttribute("fill", fill); }); }
       });
       each(listItems, function (item) {
         var lit = Boolean(system) && has(item, system);

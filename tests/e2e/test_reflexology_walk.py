@@ -44,7 +44,7 @@ def test_walk_from_the_techniques_to_a_zone_page_with_the_keyboard(
     href = focused.get_attribute("href")
     # The shape shows it has focus, and the caption names it for everyone (it is a polite live region).
     expect(focused).to_have_class(re.compile(r"\bis-hover\b"))
-    stroke = focused.locator("path").first.evaluate("(el) => getComputedStyle(el).stroke")
+    stroke = focused.locator("use").first.evaluate("(el) => getComputedStyle(el).stroke")
     assert stroke == FOCUS_BLUE
     caption = small_map.locator(".fm-caption")
     expect(caption).to_have_attribute("aria-live", "polite")
