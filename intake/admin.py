@@ -299,7 +299,6 @@ class ClearanceInline(admin.StackedInline):
 class QuestionnaireAdmin(admin.ModelAdmin):
     change_form_template = "intake/admin/questionnaire_change_form.html"
     list_display = ["client_name", "client_email", "submitted_at", "valid_until", "status"]
-    list_filter = ["submitted_at"]
     search_fields = ["client_name", "client_email"]
     date_hierarchy = "submitted_at"
     # Health content is never a plain field here: it is shown (and logged) by change_view only.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -92,12 +92,16 @@ def returning_request(request: HttpRequest):
         )
     next_url = _safe_next(request, form.cleaned_data["next"])
     request_returning_link(email=form.cleaned_data["email"], next_url=next_url, origin=_origin(request))
-    return redirect("intake:returning_sent")
+    sent = reverse("intake:returning_sent")
+    return redirect(f"{sent}?{urlencode({'next': next_url})}" if next_url else sent)
 
 
 @require_safe
 def returning_sent(request: HttpRequest):
-    return render(request, "intake/returning_sent.html")
+    """The same neutral page whether or not we hold a questionnaire for the address."""
+    return render(
+        request, "intake/returning_sent.html", {"next": _safe_next(request, request.GET.get("next"))}
+    )
 
 
 @never_cache

@@ -296,6 +296,19 @@ def test_an_empty_post_gets_every_message_not_a_blank_form(client, rules):
     assert Questionnaire.objects.count() == 0
 
 
+def test_the_neutral_page_keeps_the_way_back_to_the_booking(
+    client, rules, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("intake:returning_request"),
+            {"email": "x@example.com", "next": "/book/?service=a"},
+            follow=True,
+        )
+
+    assert 'href="/intake/?next=/book/%3Fservice%3Da"' in response.content.decode()
+
+
 def test_asking_for_a_link_with_a_bad_address_explains(client, rules):
     response = client.post(reverse("intake:returning_request"), {"email": "not-an-address"})
 
