@@ -14,6 +14,15 @@
     window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
   }
 
+  // Keep the other controls' links in step, so opening one in a new tab shows the same state.
+  function retarget(links, name, value) {
+    each(links, function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (value) { url.searchParams.set(name, value); } else { url.searchParams.delete(name); }
+      link.setAttribute("href", url.pathname + url.search);
+    });
+  }
+
   // --- Caption and hover highlight -------------------------------------------------------------
   function initCaption(root) {
     var caption = root.querySelector(".fm-caption");
@@ -115,6 +124,7 @@
       });
       if (moveFocus) { tab.focus(); }
       setParam("view", tab.getAttribute("data-view"));
+      retarget(document.querySelectorAll("[data-fm-legend] a[data-system]"), "view", tab.getAttribute("data-view"));
     }
 
     tabs.forEach(function (tab, index) {
@@ -199,6 +209,7 @@
         }
       }
       setParam("system", system);
+      retarget(root.querySelectorAll("a.fm-tab"), "system", system);
     }
 
     each(links, function (link) {

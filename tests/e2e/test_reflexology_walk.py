@@ -11,6 +11,7 @@ from reflexology.models import Technique
 from tests.conftest import DESKTOP, PHONE
 
 FOCUS_BLUE = "rgb(29, 95, 168)"
+BOTH_PARAMS = re.compile(r"^/foot-map/\?(?=.*\bview=dorsal\b)(?=.*\bsystem=digestive\b)")
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
 
@@ -77,6 +78,8 @@ def test_map_views_switch_in_place_as_tabs(live_server, page, console_errors, co
     expect(page.locator("#fm-view-dorsal")).to_be_visible()
     expect(page.locator("#fm-view-plantar")).to_be_hidden()
     expect(page).to_have_url(re.compile(r"\?view=dorsal$"))
+    # The legend's links follow, so a system opened in a new tab keeps the view.
+    expect(page.locator('.fm-legend a[data-system="digestive"]')).to_have_attribute("href", BOTH_PARAMS)
 
     page.get_by_role("tab", name="Our sources").click()
     expect(page.locator("#fm-view-sources")).to_be_visible()
@@ -103,6 +106,7 @@ def test_choosing_a_body_system_lights_its_zones_in_place(live_server, page, con
     expect(page.locator(".fm-system-note")).to_contain_text("Digestion")
     expect(page.locator("[data-fm-list] .fm-zone-item.is-lit a", has_text="Liver")).to_be_visible()
     expect(page).to_have_url(re.compile(r"\?system=digestive$"))
+    expect(page.get_by_role("tab", name="Top")).to_have_attribute("href", BOTH_PARAMS)
 
     page.get_by_role("link", name="Show all systems").click()
     expect(lungs).not_to_have_class(re.compile(r"\bis-dim\b"))
