@@ -1,8 +1,6 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from bookings import views
-from studio.views import placeholder
+from bookings import flow_views, manage_views, views
 
 app_name = "bookings"
 
@@ -11,6 +9,16 @@ urlpatterns = [
     path("therapists/", views.therapist_list, name="therapist_list"),
     path("therapists/<slug:slug>/", views.therapist_detail, name="therapist_detail"),
     path("api/availability/", views.availability_api, name="availability_api"),
-    # The booking flow (/book/, /appointments/<token>/...) is built on bookings.booking separately.
-    path("book/", placeholder, {"title": _("Book a session")}, name="book"),
+    # The client's booking flow (bookings.flow): session, time, details, [questionnaire], summary.
+    path("book/", flow_views.choose_service, name="book"),
+    path("book/time/", flow_views.choose_time, name="book_time"),
+    path("book/details/", flow_views.details, name="book_details"),
+    path("book/summary/", flow_views.summary, name="book_summary"),
+    path("book/confirm/", flow_views.confirm, name="book_confirm"),
+    path("book/done/<str:token>/", flow_views.done, name="book_done"),
+    # The client's own booking, from the signed link in their e-mail (bookings.links).
+    path("appointments/<str:token>/", manage_views.manage, name="manage"),
+    path("appointments/<str:token>/calendar.ics", manage_views.calendar, name="manage_calendar"),
+    path("appointments/<str:token>/move/", manage_views.move, name="manage_move"),
+    path("appointments/<str:token>/cancel/", manage_views.cancel, name="manage_cancel"),
 ]

@@ -302,3 +302,11 @@ INTAKE_OLDER_ADULT_AGE = env_int("INTAKE_OLDER_ADULT_AGE", 75)
 # A date of birth further back than this is taken for a typing mistake.
 INTAKE_OLDEST_AGE = env_int("INTAKE_OLDEST_AGE", 120)
 # --- End of Intake --------------------------------------------------------------------------
+
+# --- Booking flow ---------------------------------------------------------------------------
+# The site's own address, for the absolute links in e-mails (the manage link, the calendar
+# file), which are sent by tasks outside any request. No trailing slash needed.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# How long a step of /book/ stays usable (the signed choice of time carried between the steps).
+BOOKING_FLOW_MAX_AGE = env_int("BOOKING_FLOW_MAX_AGE", 60 * 60 * 6)
+# --- End of Booking flow --------------------------------------------------------------------

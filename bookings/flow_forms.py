@@ -1,0 +1,129 @@
+"""Forms of the booking flow: reading the picker's query, the contact details, the cancel reason.
+
+Each is lenient where a client can recover (a garbage date in the picker's query becomes a notice
+and is ignored) and strict where it matters (contact details, the same rules as `book_appointment`).
+"""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+ISO_DATE = ["%Y-%m-%d"]
+PHONE = re.compile(r"^[0-9+()\-.\s]{5,40}$")
+ANY = "any"
+
+
+class PickerQueryForm(forms.Form):
+    """The query of the day-and-time picker: `?service=&therapist=&day=&from=&window=&current_day=`.
+
+    `day` / `from` come from the buttons pressed, `current_day` / `window` from hidden fields that
+    remember the current view. Dates that cannot be read are dropped, with a notice.
+    """
+
+    service = forms.CharField(max_length=80, required=False)
+    therapist = forms.CharField(max_length=60, required=False)
+    day = forms.DateField(input_formats=ISO_DATE, required=False)
+    current_day = forms.DateField(input_formats=ISO_DATE, required=False)
+    # "from" cannot be a class attribute name; the query string uses it, so the form does too.
+    window = forms.DateField(input_formats=ISO_DATE, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(input_formats=ISO_DATE, required=False)
+
+    def values(self) -> dict:
+        """Whatever could be read; unreadable fields are None."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "service": (self.data.get("service") or "").strip()[:80],
+            "therapist": (cleaned.get("therapist") or "").strip(),
+            "day": cleaned.get("day") or cleaned.get("current_day"),
+            "window": cleaned.get("from") or cleaned.get("window"),
+        }
+
+    def notices(self) -> list[str]:
+        self.is_valid()
+        names = [name for name in ("day", "current_day", "from", "window") if name in self.errors]
+        if names:
+            return [
+                str(
+                    _(
+                        "We could not read the date in the address (it should look like 2026-12-01), "
+                        "so here are the nearest free days."
+                    )
+                )
+            ]
+        if "therapist" in self.errors or "service" in self.errors:
+            return [str(_("Part of the address was too long to be ours, so we left it out."))]
+        return []
+
+
+class ContactForm(forms.Form):
+    """Who is coming and how to reach them: the same limits as `bookings.booking.book_appointment`."""
+
+    client_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        error_messages={
+            "required": _("Please tell us your name."),
+            "max_length": _("Please shorten your name to 150 characters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    client_email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("We send your confirmation here, with a link to move or cancel your session."),
+        error_messages={
+            "required": _("Please enter your e-mail address, so that we can send your booking."),
+            "invalid": _("Please enter a valid e-mail address, so that we can send your booking."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    client_phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Only in case we need to reach you on the day."),
+        error_messages={"max_length": _("Please enter a shorter phone number.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-lg")
+
+    def clean_client_name(self) -> str:
+        name = " ".join(self.cleaned_data["client_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please tell us your name."))
+        return name
+
+    def clean_client_phone(self) -> str:
+        phone = self.cleaned_data["client_phone"].strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(
+                _("Please write the phone number with digits, spaces and + ( ) - only, or leave it empty.")
+            )
+        return phone
+
+    def contact(self) -> dict:
+        return {
+            "name": self.cleaned_data["client_name"],
+            "email": self.cleaned_data["client_email"].strip(),
+            "phone": self.cleaned_data["client_phone"],
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Would you like to tell us why? (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("Please leave out anything about your health; just a few words, if you like."),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"max_length": _("Please keep it to 300 characters.")},
+    )

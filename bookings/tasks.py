@@ -1,0 +1,157 @@
+"""The booking e-mails, sent by Django tasks after the transaction that changed the booking commits.
+
+Enqueue them through `bookings.notifications` (which waits for the commit), never directly from a
+view. Each task reads the appointment afresh, so a mail sent late by a worker says what is true
+when it is sent, and a mail that no longer makes sense is skipped (no "booked" confirmation for a
+session cancelled meanwhile, no reminder for one that has been cancelled or has started).
+
+E-mails carry the details, the price, a calendar file and the signed manage link; never anything
+from the health questionnaire. Log lines name the appointment by id only.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from bookings.booking import change_deadline
+from bookings.ics import Method, appointment_calendar, calendar_filename
+from bookings.links import absolute, manage_url
+from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy, EventKind
+from bookings.money import format_money
+from studio.mail import send_templated_mail
+
+logger = logging.getLogger(__name__)
+
+CALENDAR_MIMETYPE = "text/calendar"
+
+
+def _load(appointment_pk: int) -> Appointment | None:
+    return Appointment.objects.select_related("service", "therapist").filter(pk=appointment_pk).first()
+
+
+def when(moment: datetime) -> str:
+    """ "Monday 1 March 2027 at 10:00" in the studio's zone."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'l j F Y')}, {date_format(local, 'H:i')}"
+
+
+def _context(appointment: Appointment) -> dict:
+    policy = BookingPolicy.current()
+    return {
+        "name": appointment.client_name,
+        "service": appointment.service.name,
+        "therapist": appointment.therapist.name,
+        "when": when(appointment.start),
+        "minutes": appointment.service.duration_minutes,
+        "price": format_money(appointment.price, appointment.currency),
+        "manage_url": manage_url(appointment),
+        "book_url": absolute(reverse("bookings:book")),
+        "address": settings.STUDIO_ADDRESS,
+        "deadline": when(change_deadline(appointment, policy=policy)),
+        "deadline_hours": policy.cancellation_deadline_hours,
+    }
+
+
+def _calendar(appointment: Appointment, method: Method) -> tuple[str, str, str]:
+    return (
+        calendar_filename(appointment),
+        appointment_calendar(appointment, method).decode(),
+        CALENDAR_MIMETYPE,
+    )
+
+
+def _last_event(appointment: Appointment, kind: str):
+    return appointment.events.filter(kind=kind).order_by("-at", "-pk").first()
+
+
+@task
+def send_booking_confirmation(appointment_pk: int) -> None:
+    appointment = _load(appointment_pk)
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
+        logger.info("bookings: confirmation for appointment %s skipped (not booked)", appointment_pk)
+        return
+    send_templated_mail(
+        template="bookings/email/confirmation",
+        to=[appointment.client_email],
+        context=_context(appointment),
+        attachments=[_calendar(appointment, Method.REQUEST)],
+    )
+    logger.info("bookings: confirmation sent for appointment %s", appointment.pk)
+
+
+@task
+def send_reschedule_notice(appointment_pk: int) -> None:
+    appointment = _load(appointment_pk)
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
+        logger.info("bookings: reschedule notice for appointment %s skipped (not booked)", appointment_pk)
+        return
+    moved = _last_event(appointment, EventKind.RESCHEDULED)
+    previous = ""
+    if moved is not None and isinstance(moved.details.get("from"), str):
+        try:
+            previous = when(datetime.fromisoformat(moved.details["from"]))
+        except ValueError:
+            previous = ""
+    context = {
+        **_context(appointment),
+        "previous": previous,
+        "by_studio": moved is not None and moved.actor != Actor.CLIENT,
+    }
+    send_templated_mail(
+        template="bookings/email/rescheduled",
+        to=[appointment.client_email],
+        context=context,
+        attachments=[_calendar(appointment, Method.REQUEST)],
+    )
+    logger.info("bookings: reschedule notice sent for appointment %s", appointment.pk)
+
+
+@task
+def send_cancellation_notice(appointment_pk: int) -> None:
+    appointment = _load(appointment_pk)
+    if appointment is None or appointment.status != AppointmentStatus.CANCELLED:
+        logger.info(
+            "bookings: cancellation notice for appointment %s skipped (not cancelled)", appointment_pk
+        )
+        return
+    cancelled = _last_event(appointment, EventKind.CANCELLED)
+    context = {
+        **_context(appointment),
+        "by_studio": cancelled is not None and cancelled.actor != Actor.CLIENT,
+    }
+    send_templated_mail(
+        template="bookings/email/cancelled",
+        to=[appointment.client_email],
+        context=context,
+        attachments=[_calendar(appointment, Method.CANCEL)],
+    )
+    logger.info("bookings: cancellation notice sent for appointment %s", appointment.pk)
+
+
+@task
+def send_reminder(appointment_pk: int) -> None:
+    """The day-before reminder. `send_reminders` has already marked it sent, so this sends once."""
+    appointment = _load(appointment_pk)
+    if (
+        appointment is None
+        or appointment.status != AppointmentStatus.BOOKED
+        or appointment.start <= timezone.now()
+    ):
+        logger.info("bookings: reminder for appointment %s skipped (not upcoming)", appointment_pk)
+        return
+    context = {
+        **_context(appointment),
+        "can_change": timezone.now() < change_deadline(appointment),
+    }
+    send_templated_mail(
+        template="bookings/email/reminder",
+        to=[appointment.client_email],
+        context=context,
+        attachments=[_calendar(appointment, Method.REQUEST)],
+    )
+    logger.info("bookings: reminder sent for appointment %s", appointment.pk)
