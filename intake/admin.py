@@ -12,6 +12,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,6 +35,8 @@ from intake.questionnaires import add_months
 from reflexology.models import Technique
 
 # --- Rules ------------------------------------------------------------------------------------
+
+REVIEWED = [RulePolicy.SEED, RulePolicy.RECOMMENDED]  # rules that exist in two variants
 
 
 class ListField(forms.CharField):
@@ -140,23 +143,16 @@ class ConditionAdmin(admin.ModelAdmin):
         (None, {"fields": [("category", "group"), ("asked", "required")]}),
     ]
 
+    def get_queryset(self, request):
+        alternatives = ScreeningRule.objects.filter(condition=OuterRef("pk"), policy__in=REVIEWED)
+        return super().get_queryset(request).annotate(reviewable=Exists(alternatives))
+
     @admin.display(description=_("policy in force"))
     def policy_in_force(self, condition):
-        if not self._reviewable(condition):
+        if not condition.reviewable:
             return "—"
         choice = getattr(condition, "policy_choice", None)
         return choice.get_variant_display() if choice else PolicyVariant.SEED.label
-
-    def _reviewable(self, condition) -> bool:
-        if not hasattr(self, "_reviewable_ids"):
-            self._reviewable_ids = set(
-                ScreeningRule.objects.exclude(policy=RulePolicy.ALWAYS).values_list("condition_id", flat=True)
-            )
-        return condition.pk in self._reviewable_ids
-
-    def changelist_view(self, request, extra_context=None):
-        self.__dict__.pop("_reviewable_ids", None)  # one query per page, fresh each time
-        return super().changelist_view(request, extra_context)
 
     def has_policy_permission(self, request):
         return request.user.has_perm("intake.change_policychoice") and request.user.has_perm(
@@ -177,7 +173,7 @@ class ConditionAdmin(admin.ModelAdmin):
         self._switch(request, queryset, PolicyVariant.SEED)
 
     def _switch(self, request, queryset, variant):
-        reviewable = queryset.filter(rules__policy__in=[RulePolicy.SEED, RulePolicy.RECOMMENDED]).distinct()
+        reviewable = queryset.filter(rules__policy__in=REVIEWED).distinct()
         for condition in reviewable:
             PolicyChoice.objects.update_or_create(
                 condition=condition,
@@ -232,9 +228,7 @@ class PolicyChoiceAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "condition":
-            kwargs["queryset"] = Condition.objects.filter(
-                rules__policy__in=[RulePolicy.SEED, RulePolicy.RECOMMENDED]
-            ).distinct()
+            kwargs["queryset"] = Condition.objects.filter(rules__policy__in=REVIEWED).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

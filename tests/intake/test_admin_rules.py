@@ -36,14 +36,14 @@ def test_the_rule_admin_pages_render(client, manager, django_assert_max_num_quer
 def test_the_condition_list_query_count_is_fixed(client, manager, django_assert_num_queries):
     url = reverse("admin:intake_condition_changelist") + "?all="
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     for i in range(30):
         condition = Condition.objects.create(
             key=f"extra_{i}", question="?", short_label="x", category="advisory", group="skin"
         )
         PolicyChoice.objects.create(condition=condition)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
 
 
