@@ -1,8 +1,8 @@
 """Booking, moving and cancelling appointments: the only code that writes them.
 
     book_appointment(*, service, start, client_name, client_email, client_phone="", therapist=None,
-                     questionnaire=None, source="online", idempotency_key="", user=None, now=None)
-        -> Appointment
+                     questionnaire=None, source="online", idempotency_key="", user=None, now=None,
+                     override_reason="") -> Appointment
     reschedule_appointment(*, appointment, new_start, therapist=None, any_therapist=False,
                            by="client", user=None, now=None) -> Appointment
     cancel_appointment(*, appointment, by="client", reason="", user=None, now=None) -> Appointment
@@ -15,6 +15,13 @@
 Staff bookings (`source="staff"`) follow the same rules as online ones (invariant 2: hours, time
 off, notice, window, the slot grid); a manager who needs an exception changes the booking rules or
 the hours. Only the cancellation deadline is waived for staff (`by="staff"`).
+
+A screening refusal (`NotSuitable`) can be overridden only by a staff member holding
+`bookings.override_screening` (the manager role), only for a staff booking, and only with a reason:
+`book_appointment(..., source="staff", user=manager, override_reason="...")`. The permission is
+checked here, not only in the view; the override is written to the history as its own event
+(`EventKind.OVERRIDE`: the outcome that was overridden and the reason). A reason given when nothing
+was refused is ignored. An out-of-date questionnaire is never overridden (it needs updating).
 
 Prices: `service.price_for(therapist.level)` is what a booking with that therapist costs now; for
 "any therapist" show the slot's therapist's price (`Slot.therapist.level`), which is what is charged.
@@ -128,19 +135,27 @@ def book_appointment(
     idempotency_key: str = "",
     user=None,
     now: datetime | None = None,
+    override_reason: str = "",
 ) -> Appointment:
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
 
     `idempotency_key` (e.g. a random value in the confirm form) makes a resubmitted or double-clicked
     form return the appointment the first submission created. `user` is the staff member booking
-    on a client's behalf (recorded in the history). Raises BookingError / SlotUnavailable / NotSuitable.
+    on a client's behalf (recorded in the history). `override_reason` lets a manager book despite a
+    screening refusal (see the module docstring). Raises BookingError / SlotUnavailable / NotSuitable.
     """
     _require_aware(start)
     if source not in AppointmentSource.values:
         raise ValueError(f"unknown source {source!r}")
     now = now or timezone.now()
     client = _clean_client(client_name, client_email, client_phone)
-    check_screening(questionnaire=questionnaire, technique=service.technique)
+    overridden = _screening_or_override(
+        questionnaire=questionnaire,
+        technique=service.technique,
+        source=source,
+        user=user,
+        reason=override_reason,
+    )
     if therapist is not None and not therapist.services.filter(pk=service.pk).exists():
         raise SlotUnavailable(
             _("%(name)s does not give %(service)s.") % {"name": therapist.name, "service": service.name}
@@ -199,6 +214,15 @@ def book_appointment(
             },
             now=now,
         )
+        if overridden is not None:
+            record_event(
+                appointment=appointment,
+                kind=EventKind.OVERRIDE,
+                by=Actor.STAFF,
+                user=user,
+                details={"outcome": str(overridden.outcome), "reason": override_reason.strip()[:300]},
+                now=now,
+            )
     return appointment
 
 
@@ -409,6 +433,26 @@ def check_screening(*, questionnaire, technique) -> None:
 
 
 # --- Helpers ----------------------------------------------------------------------------------
+
+OVERRIDE_PERMISSION = "bookings.override_screening"
+
+
+def _screening_or_override(*, questionnaire, technique, source: str, user, reason: str) -> NotSuitable | None:
+    """check_screening, unless a permitted manager overrides the refusal: then the refusal, for the log."""
+    try:
+        check_screening(questionnaire=questionnaire, technique=technique)
+    except NotSuitable as refusal:
+        if not (reason or "").strip():
+            raise
+        allowed = (
+            source == AppointmentSource.STAFF
+            and getattr(user, "is_active", False)
+            and user.has_perm(OVERRIDE_PERMISSION)
+        )
+        if not allowed:
+            raise BookingError(_("Only a manager can book a session the screening has refused.")) from refusal
+        return refusal
+    return None
 
 
 def _iso(moment: datetime) -> str:

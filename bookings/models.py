@@ -637,6 +637,20 @@ class Appointment(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["start", "pk"]
+        # The staff area's permissions (bookings/staff/roles.py groups them into roles). The
+        # object-level rule (a therapist sees only their own sessions) is bookings/staff/permissions.py.
+        permissions = [
+            ("access_staff_area", _("Can use the staff area and see their own schedule")),
+            ("view_all_schedules", _("Can see every therapist's schedule")),
+            ("manage_bookings", _("Can book, move and cancel sessions for clients")),
+            ("record_attendance", _("Can mark sessions as done or missed")),
+            ("add_appointment_note", _("Can add notes to sessions")),
+            ("view_screening_details", _("Can see screening results (areas, adaptations, therapist notes)")),
+            ("override_screening", _("Can book a session the screening refused, with a reason")),
+            ("manage_hours", _("Can change working hours, time off and studio closures")),
+            ("view_reports", _("Can see reports")),
+            ("view_audit_trail", _("Can browse the history of staff actions")),
+        ]
         indexes = [
             models.Index(fields=["therapist", "start"], name="appointment_therapist_start"),
             models.Index(fields=["start", "blocked_until"], name="appointment_time_range"),
@@ -701,6 +715,9 @@ class EventKind(models.TextChoices):
     COMPLETED = "completed", _("Marked as done")
     NO_SHOW = "no_show", _("Marked as did not come")
     UPDATED = "updated", _("Details changed")
+    NOTE = "note", _("Note added")
+    OVERRIDE = "override", _("Booked despite the screening")
+    EXCEPTION = "exception", _("Kept despite a schedule change")
 
 
 class Actor(models.TextChoices):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "studio",
     "reflexology",
     "intake",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the friendly lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -302,6 +305,25 @@ INTAKE_OLDER_ADULT_AGE = env_int("INTAKE_OLDER_ADULT_AGE", 75)
 # A date of birth further back than this is taken for a typing mistake.
 INTAKE_OLDEST_AGE = env_int("INTAKE_OLDEST_AGE", 120)
 # --- End of Intake --------------------------------------------------------------------------
+
+# --- Staff area -----------------------------------------------------------------------------
+# /staff/ (bookings/staff/): roles are groups made by a migration (bookings/staff/roles.py).
+# Failed sign-ins are throttled by django-axes: after AXES_FAILURE_LIMIT wrong passwords for one
+# user name from one address, that pair waits AXES_COOLOFF_TIME (a locked page, HTTP 429). Keyed on
+# the pair, not the address alone, because the front desk shares one address: a colleague's typos
+# must not lock everyone out. Sessions end after SESSION_COOKIE_AGE and when the browser closes
+# (see Auth above). Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER to the header it sets.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# In hours; a float, which axes reads as a fraction of an hour.
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bookings.staff.views.auth.locked_out"
+# --- End of Staff area ----------------------------------------------------------------------
 
 # --- Booking flow ---------------------------------------------------------------------------
 # The site's own address, for the absolute links in e-mails (the manage link, the calendar

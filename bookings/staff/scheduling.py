@@ -1,0 +1,150 @@
+"""Changing working hours, time off and studio closures without silently stranding sessions.
+
+A change that leaves booked sessions outside the new availability must not pass unnoticed. Each
+change is two calls:
+
+    stranded = outside_hours(therapist=..., periods=..., now=...)       # or during_time_off(...),
+                                                                         # on_closed_days(...)
+    result = apply_change(save=..., stranded=..., seen_ids=..., decision=..., message=..., user=...)
+
+The first lists the booked, not yet finished sessions the change would strand; the staff member
+sees them and decides: keep them as exceptions (each gets an `EventKind.EXCEPTION` line in its
+history), or cancel them with a message to the clients (through `cancel_appointment`, so each is
+audited; the caller sends the e-mails), or go back and change nothing. `apply_change` saves and
+resolves in one transaction, and refuses (`ScheduleChangeError`) when the list changed since it was
+shown or no decision was given for a non-empty list, so nobody approves sessions they did not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.availability import studio_zone
+from bookings.booking import BookingError, cancel_appointment, record_event
+from bookings.models import Actor, Appointment, EventKind, Therapist
+
+
+class ScheduleChangeError(BookingError):
+    """The change was not applied; `str()` says why, for the staff member."""
+
+
+class Decision(models.TextChoices):
+    KEEP = "keep", gettext_lazy("Keep them as exceptions (the sessions stay booked)")
+    CANCEL = "cancel", gettext_lazy("Cancel them and e-mail the clients")
+    BACK = "back", gettext_lazy("Go back and change nothing")
+
+
+@dataclass
+class ChangeResult:
+    saved: object
+    kept: list[Appointment] = field(default_factory=list)
+    cancelled: list[Appointment] = field(default_factory=list)
+
+
+def _upcoming(queryset, now: datetime):
+    """Booked sessions that have not ended yet, in time order, with what the list shows."""
+    return list(
+        queryset.booked().filter(end__gt=now).select_related("service", "therapist").order_by("start", "pk")
+    )
+
+
+def outside_hours(
+    *, therapist: Therapist, periods: Iterable[tuple[int, time, time]], now: datetime | None = None
+) -> list[Appointment]:
+    """The therapist's upcoming sessions that would not fit inside the new weekly `periods`.
+
+    `periods` are (weekday, start, end) wall-clock rows, as the working-hours form saves them. As in
+    the availability engine, the session itself must lie inside one period; its buffer may run over.
+    """
+    now = now or timezone.now()
+    tz = studio_zone()
+    by_day: dict[int, list[tuple[time, time]]] = {}
+    for weekday, start, end in periods:
+        by_day.setdefault(int(weekday), []).append((start, end))
+    stranded = []
+    for appointment in _upcoming(Appointment.objects.filter(therapist=therapist), now):
+        start, end = timezone.localtime(appointment.start, tz), timezone.localtime(appointment.end, tz)
+        fits = start.date() == end.date() and any(
+            a <= start.time() and end.time() <= b for a, b in by_day.get(start.weekday(), ())
+        )
+        if not fits:
+            stranded.append(appointment)
+    return stranded
+
+
+def during_time_off(
+    *, therapist: Therapist, start: datetime, end: datetime, now: datetime | None = None
+) -> list[Appointment]:
+    """The therapist's upcoming sessions that overlap the time off [start, end)."""
+    now = now or timezone.now()
+    return _upcoming(Appointment.objects.filter(therapist=therapist, start__lt=end, end__gt=start), now)
+
+
+def on_closed_days(*, first: date, last: date, now: datetime | None = None) -> list[Appointment]:
+    """Everyone's upcoming sessions on the local days `first` to `last` (both included)."""
+    now = now or timezone.now()
+    tz = studio_zone()
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    return _upcoming(Appointment.objects.filter(start__lt=end, end__gt=start), now)
+
+
+def apply_change(
+    *,
+    save: Callable[[], object],
+    find_stranded: Callable[[], list[Appointment]],
+    seen_ids: Iterable[int] | None,
+    decision: str,
+    message: str,
+    change: str,
+    user,
+    now: datetime | None = None,
+) -> ChangeResult:
+    """Save a schedule change and deal with the sessions it strands, all or nothing.
+
+    `find_stranded` is re-run inside the transaction; `seen_ids` are the sessions the staff member
+    was shown (None when they were shown none). `decision` is a `Decision`; `message` goes to the
+    clients of cancelled sessions; `change` is a short description for the kept sessions' history.
+    """
+    now = now or timezone.now()
+    if decision == Decision.BACK:
+        raise ScheduleChangeError(_("Nothing was changed."))
+    message = (message or "").strip()[:300]
+    with transaction.atomic():
+        stranded = find_stranded()
+        if sorted(a.pk for a in stranded) != sorted(seen_ids or []):
+            raise ScheduleChangeError(
+                _("The sessions affected by this change have changed meanwhile. Please look at them again.")
+            )
+        if stranded and decision not in (Decision.KEEP, Decision.CANCEL):
+            raise ScheduleChangeError(_("Please choose what to do with the sessions listed."))
+        if stranded and decision == Decision.CANCEL and not message:
+            raise ScheduleChangeError(
+                _("Please write a few words to the clients whose sessions are cancelled.")
+            )
+        result = ChangeResult(saved=save())
+        for appointment in stranded:
+            if decision == Decision.CANCEL:
+                result.cancelled.append(
+                    cancel_appointment(
+                        appointment=appointment, by=Actor.STAFF, reason=message, user=user, now=now
+                    )
+                )
+            else:
+                record_event(
+                    appointment=appointment,
+                    kind=EventKind.EXCEPTION,
+                    by=Actor.STAFF,
+                    user=user,
+                    details={"change": change[:200]},
+                    now=now,
+                )
+                result.kept.append(appointment)
+    return result

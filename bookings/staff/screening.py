@@ -1,0 +1,149 @@
+"""What the staff area shows of a client's screening, read from the stored result (never recomputed).
+
+    screening_flags(appointment) -> list[Flag]           the day view's and the list's badges
+    flags_for(questionnaire, technique) -> list[Flag]    the same for a questionnaire not yet booked
+    screening_summary(appointment) -> Summary | None     the appointment page, for permitted roles
+
+Flags are what reception may see: a word for each kind of care the session needs (a note to
+read, an adapted session, an area to leave out, a doctor's note), never which condition caused it.
+The summary adds the outcome per technique, the areas, the adaptations and the therapist notes;
+the answers themselves only ever come through `intake.access.read_answers` (logged).
+
+Reads `questionnaire.clearances.all()`: prefetch `questionnaire__clearances` for many appointments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intake.models import Area, Modifier, Outcome
+from reflexology.models import Technique, Zone
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    label: str
+    tone: str  # "info", "care", "alert", "muted": the CSS class suffix
+    title: str = ""
+
+
+FLAG_LABELS = {
+    "note": (_("Note"), "info", _("The therapist should read the screening notes first.")),
+    "modify": (_("Modify"), "care", _("The session is adapted (pressure, tools, length).")),
+    "avoid_area": (_("Avoid area"), "care", _("Some areas are left out.")),
+    "clearance": (_("Clearance needed"), "alert", _("A doctor's note is needed before the session.")),
+    "cleared": (_("Doctor's note on file"), "info", _("A valid doctor's note covers the screening.")),
+    "declined": (
+        _("Screening said no"),
+        "alert",
+        _("Booked by a manager despite the screening; see the history."),
+    ),
+    "no_questionnaire": (_("No questionnaire"), "muted", _("No health questionnaire is attached.")),
+    "expired": (_("Questionnaire out of date"), "muted", _("Ask the client to confirm or update it.")),
+    "removed": (_("Questionnaire removed"), "muted", _("The answers were erased at the client's request.")),
+}
+
+
+def _flag(code: str) -> Flag:
+    label, tone, title = FLAG_LABELS[code]
+    return Flag(code=code, label=str(label), tone=tone, title=str(title))
+
+
+def flags_for(questionnaire, technique, *, at=None) -> list[Flag]:
+    """The badges for `technique` from `questionnaire`'s stored screening (no queries but clearances)."""
+    if questionnaire is None:
+        return [_flag("no_questionnaire")]
+    if questionnaire.anonymised_at is not None:
+        return [_flag("removed")]
+    outcome = Outcome(questionnaire.outcome_for(technique))
+    flags = []
+    if outcome == Outcome.DECLINE:
+        flags.append(_flag("declined"))
+    elif outcome == Outcome.NEEDS_CLEARANCE:
+        flags.append(_flag("cleared" if questionnaire.has_clearance_for(technique, at) else "clearance"))
+    if outcome == Outcome.PROCEED_WITH_NOTE or questionnaire.therapist_notes_for(technique):
+        flags.append(_flag("note"))
+    if outcome == Outcome.MODIFY or questionnaire.modifiers_for(technique):
+        flags.append(_flag("modify"))
+    if outcome == Outcome.AVOID_AREA or questionnaire.areas_for(technique):
+        flags.append(_flag("avoid_area"))
+    if not questionnaire.is_valid(at):
+        flags.append(_flag("expired"))
+    return flags
+
+
+def screening_flags(appointment, *, at=None) -> list[Flag]:
+    # A questionnaire that expired after the session took place was valid when it mattered.
+    at = at or min(timezone.now(), appointment.start)
+    return flags_for(appointment.questionnaire, appointment.service.technique, at=at)
+
+
+@dataclass(frozen=True)
+class TechniqueOutcome:
+    kind: str
+    label: str
+    outcome: str
+    outcome_label: str
+    current: bool
+
+
+@dataclass
+class Summary:
+    technique: Technique
+    outcome: str
+    outcome_label: str
+    flags: list[Flag]
+    areas: list[str] = field(default_factory=list)
+    gentle_areas: list[str] = field(default_factory=list)
+    modifiers: list[str] = field(default_factory=list)
+    therapist_notes: list[str] = field(default_factory=list)
+    outcomes: list[TechniqueOutcome] = field(default_factory=list)
+    submitted_at: object = None
+    valid_until: object = None
+
+
+def screening_summary(appointment) -> Summary | None:
+    """The stored screening for the appointment's technique, in words; None without a questionnaire.
+
+    One query (zone names for the areas), on top of what `screening_flags` needs.
+    """
+    questionnaire = appointment.questionnaire
+    if questionnaire is None or questionnaire.anonymised_at is not None:
+        return None
+    technique = appointment.service.technique
+    entry = questionnaire.screening.get(technique.slug) or questionnaire.screening.get(technique.kind) or {}
+    areas, gentle = list(entry.get("areas", [])), list(entry.get("gentle_areas", []))
+    names = dict(Area.choices)
+    zone_slugs = [slug for slug in areas + gentle if slug not in names]
+    if zone_slugs:
+        names.update(Zone.objects.filter(slug__in=zone_slugs).values_list("slug", "name"))
+    modifier_names = dict(Modifier.choices)
+    outcome = Outcome(questionnaire.outcome_for(technique))
+    outcomes = [
+        TechniqueOutcome(
+            kind=kind,
+            label=str(label),
+            outcome=questionnaire.screening[kind]["outcome"],
+            outcome_label=str(Outcome(questionnaire.screening[kind]["outcome"]).label),
+            current=kind == technique.kind,
+        )
+        for kind, label in Technique.Kind.choices
+        if kind in questionnaire.screening
+    ]
+    return Summary(
+        technique=technique,
+        outcome=outcome.value,
+        outcome_label=str(outcome.label),
+        flags=screening_flags(appointment),
+        areas=[str(names.get(slug, slug)) for slug in areas],
+        gentle_areas=[str(names.get(slug, slug)) for slug in gentle],
+        modifiers=[str(modifier_names.get(code, code)) for code in entry.get("modifiers", [])],
+        therapist_notes=list(entry.get("therapist_notes", [])),
+        outcomes=outcomes,
+        submitted_at=questionnaire.submitted_at,
+        valid_until=questionnaire.valid_until,
+    )

@@ -1,0 +1,16 @@
+// The staff area. Everything works without it; it only smooths the edges.
+(function () {
+  "use strict";
+  // Lets the CSS hide controls that only the no-JavaScript fallback needs.
+  document.documentElement.classList.add("js");
+
+  // After htmx moved the day or week view to another date, say so in the tab's title too.
+  document.addEventListener("htmx:afterSettle", function () {
+    var heading = document.getElementById("schedule-title");
+    if (!heading) {
+      return;
+    }
+    var rest = document.title.split(" · ").slice(1).join(" · ");
+    document.title = heading.textContent.replace(/\s+/g, " ").trim() + (rest ? " · " + rest : "");
+  });
+})();
