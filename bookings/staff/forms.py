@@ -31,6 +31,12 @@ ISO_DATE = ["%Y-%m-%d"]
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
+def choices_of(field) -> list[tuple[str, str]]:
+    """A choice field's options as plain pairs, in one query (a for loop in a template asks a
+    ModelChoiceIterator for its length first, which is a second, COUNT, query)."""
+    return [(str(value), str(label)) for value, label in field.choices]
+
+
 def today() -> date:
     return timezone.localdate(timezone=studio_zone())
 
@@ -78,10 +84,11 @@ class AttendanceForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (sent to the client)"),
+        label=_("Reason"),
+        help_text=_("Kept in the session's history. The client is e-mailed that the studio cancelled."),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Please give a reason; the client will read it in the e-mail.")},
+        error_messages={"required": _("Please give a reason for cancelling.")},
     )
 
 
@@ -269,7 +276,7 @@ class StrandedForm(forms.Form):
 
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect, required=False)
     message = forms.CharField(
-        label=_("Message to the clients (for cancellations)"),
+        label=_("Reason for cancelling"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -9,7 +9,7 @@ change is two calls:
 
 The first lists the booked, not yet finished sessions the change would strand; the staff member
 sees them and decides: keep them as exceptions (each gets an `EventKind.EXCEPTION` line in its
-history), or cancel them with a message to the clients (through `cancel_appointment`, so each is
+history), or cancel them with a reason and e-mail the clients (through `cancel_appointment`, so each is
 audited; the caller sends the e-mails), or go back and change nothing. `apply_change` saves and
 resolves in one transaction, and refuses (`ScheduleChangeError`) when the list changed since it was
 shown or no decision was given for a non-empty list, so nobody approves sessions they did not see.
@@ -110,8 +110,8 @@ def apply_change(
     """Save a schedule change and deal with the sessions it strands, all or nothing.
 
     `find_stranded` is re-run inside the transaction; `seen_ids` are the sessions the staff member
-    was shown (None when they were shown none). `decision` is a `Decision`; `message` goes to the
-    clients of cancelled sessions; `change` is a short description for the kept sessions' history.
+    was shown (None when they were shown none). `decision` is a `Decision`; `message` is the reason kept
+    with cancelled sessions; `change` is a short description for the kept sessions' history.
     """
     now = now or timezone.now()
     if decision == Decision.BACK:
@@ -126,9 +126,7 @@ def apply_change(
         if stranded and decision not in (Decision.KEEP, Decision.CANCEL):
             raise ScheduleChangeError(_("Please choose what to do with the sessions listed."))
         if stranded and decision == Decision.CANCEL and not message:
-            raise ScheduleChangeError(
-                _("Please write a few words to the clients whose sessions are cancelled.")
-            )
+            raise ScheduleChangeError(_("Please give a reason for cancelling these sessions."))
         result = ChangeResult(saved=save())
         for appointment in stranded:
             if decision == Decision.CANCEL:

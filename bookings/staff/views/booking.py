@@ -14,13 +14,13 @@ from bookings.availability import compute_slots, load_availability_data
 from bookings.booking import BookingError, NotSuitable, book_appointment
 from bookings.models import Appointment, AppointmentSource, BookingPolicy, Service
 from bookings.notifications import notify_booked
-from bookings.staff.forms import SlotSearchForm, StaffBookingForm, today
+from bookings.staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
 from bookings.staff.permissions import staff_view
 from bookings.staff.screening import flags_for
 from intake.models import Outcome, Questionnaire
 
 
-def _slots(search) -> list:
+def _slots(search, policy: BookingPolicy) -> list:
     if not search.is_valid():
         return []
     data = load_availability_data(
@@ -28,6 +28,7 @@ def _slots(search) -> list:
         first_day=search.cleaned_data["date"],
         last_day=search.cleaned_data["date"],
         therapist=search.cleaned_data["therapist"],
+        policy=policy,
     )
     return compute_slots(data)
 
@@ -87,16 +88,19 @@ def book(request):
         if search.is_bound and not search.is_valid():
             status = 400
     chosen = search.cleaned_data if search.is_bound and search.is_valid() else {}
+    policy = BookingPolicy.current()
     context = {
         "search": search,
         "form": form,
-        "slots": _slots(search) if search.is_bound else [],
+        "slots": _slots(search, policy) if search.is_bound else [],
         "searched": search.is_bound,
         "chosen_service": chosen.get("service"),
         "chosen_start": form.data.get("start", "") if form.is_bound else "",
         "refusal": refusal,
         "can_override": request.staff.can("override_screening"),
-        "policy": BookingPolicy.current(),
+        "service_choices": choices_of(search.fields["service"]),
+        "therapist_choices": choices_of(search.fields["therapist"]),
+        "policy": policy,
     }
     template = "bookings/staff/book.html"
     if request.htmx and request.method == "GET":

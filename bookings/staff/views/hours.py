@@ -1,7 +1,7 @@
 """Working hours, time off and studio closures, for managers.
 
 A change that would strand booked sessions is not saved straight away: the page lists them and
-asks what to do (keep them as exceptions, cancel them with a message to the clients, or go back),
+asks what to do (keep them as exceptions, cancel them, with a reason, and e-mail the clients, or go back),
 carrying the typed change along in hidden fields; `bookings.staff.scheduling.apply_change` then
 saves and resolves in one transaction. Cancelled clients are e-mailed after the commit.
 """

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bookings.availability import studio_zone
 from bookings.models import AppointmentEvent, Therapist
-from bookings.staff.forms import AuditFilterForm, ReportRangeForm, today
+from bookings.staff.forms import AuditFilterForm, ReportRangeForm, choices_of, today
 from bookings.staff.history import describe
 from bookings.staff.permissions import staff_view
 from bookings.staff.reports import METRICS, bar_chart, build_report, csv_rows, monday_of
@@ -95,6 +95,7 @@ def audit(request):
         "form": form,
         "page": page,
         "rows": [(event, describe(event, names)) for event in page.object_list],
+        "therapist_choices": choices_of(form.fields["therapist"]),
         "query": query.urlencode(),
     }
     return render(request, "bookings/staff/audit.html", context, status=status)

@@ -30,7 +30,7 @@ SECRET_MEDICINE = "Warfarin 5 mg, evenings"
 SCREENING = {
     "outcome": "avoid_area",
     "reasons": ["We will leave your left heel out this time."],
-    "areas": ["heel", "affected_site"],
+    "areas": ["heel", "affected_site", "solar-plexus"],
     "gentle_areas": [],
     "modifiers": ["gentle_pressure", "gloves"],
     "therapist_notes": ["Bruise on the left heel: keep well away."],

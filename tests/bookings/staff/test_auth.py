@@ -135,3 +135,8 @@ def studio_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_the_sign_in_page_runs_no_query_for_a_visitor(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(LOGIN).status_code == 200
