@@ -525,7 +525,12 @@ def nearest_times(
     count: int = NEAREST_COUNT,
     now: datetime | None = None,
 ) -> list[TimeOption]:
-    """The free times closest to `around` (a few days either side), in order. One availability load."""
+    """The free times closest to `around` (a few days either side), in order. One availability load.
+
+    A time in the past looks for the nearest from now.
+    """
+    now = now or timezone.now()
+    around = max(around, now)
     day = local(around).date()
     data = load_availability_data(
         service=service,

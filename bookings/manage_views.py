@@ -68,8 +68,10 @@ def _move_url(token: str) -> str:
     return reverse("bookings:manage_move", kwargs={"token": token})
 
 
-def _page(request, template: str, appointment: Appointment, token: str, context=None, status: int = 200):
-    policy = BookingPolicy.current()
+def _page(
+    request, template: str, appointment: Appointment, token: str, context=None, status: int = 200, policy=None
+):
+    policy = policy or BookingPolicy.current()
     base = {
         "appointment": appointment,
         "token": token,
@@ -165,7 +167,8 @@ def move(request: HttpRequest, token: str):
         appointment = _open(token)
     except _NotFound:
         return _not_found(request)
-    if not client_can_change(appointment):
+    policy = BookingPolicy.current()
+    if not client_can_change(appointment, policy=policy):
         if request.htmx:
             return HttpResponseClientRedirect(_manage_url(token))
         return redirect(_manage_url(token))
@@ -186,6 +189,7 @@ def move(request: HttpRequest, token: str):
         day=values["day"] or local(appointment.start).date(),
         price_for=price_when_moving(appointment),
         appointment=appointment,
+        policy=policy,
     )
     context = {
         "picker": picker,
@@ -196,9 +200,10 @@ def move(request: HttpRequest, token: str):
         "moving": True,
     }
     if request.htmx and not request.htmx.history_restore_request:
-        response = _page(request, "bookings/book/includes/_picker.html", appointment, token, context)
+        template = "bookings/book/includes/_picker.html"
     else:
-        response = _page(request, "bookings/manage/move.html", appointment, token, context)
+        template = "bookings/manage/move.html"
+    response = _page(request, template, appointment, token, context, policy=policy)
     response["Vary"] = "HX-Request"
     return response
 
