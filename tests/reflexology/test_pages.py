@@ -7,7 +7,8 @@ from reflexology.models import Claim, Technique
 from tests.utils import assert_csp_clean
 
 LIST_QUERIES = 2  # body systems for the filter, techniques
-DETAIL_QUERIES = 6  # technique, steps, claims, zones, their systems, related techniques
+DETAIL_QUERIES = 11  # technique, steps, claims, zones, their systems, related techniques,
+# + the screening rules for "Is this right for you?" (4) and the services for "Book this" (1)
 
 
 def test_technique_list_shows_every_published_technique_as_a_card(client, reference):
