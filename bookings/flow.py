@@ -27,6 +27,7 @@ State between the steps:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -52,6 +53,7 @@ from bookings.booking import BookingError, check_screening
 from bookings.models import Appointment, BookingPolicy, Service, Therapist
 from bookings.selectors import price_list
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SLOT_SALT = "bookings.flow.slot"
 CONFIRM_SALT = "bookings.flow.confirm"
 WINDOW_DAYS = 14
@@ -217,9 +219,14 @@ def bookable_services():
     )
 
 
+def is_slug(value, *, longest: int = 80) -> bool:
+    """A plausible slug: anything else (NUL bytes, quotes, 3 000 characters) never reaches a query."""
+    return isinstance(value, str) and bool(SLUG.fullmatch(value)) and len(value) <= longest
+
+
 def find_service(slug) -> Service | None:
     """The bookable service called `slug`, or None (for anything that is not one). Two queries."""
-    if not isinstance(slug, str) or not slug or len(slug) > 80:
+    if not is_slug(slug):
         return None
     return bookable_services().filter(slug=slug).first()
 
@@ -230,7 +237,7 @@ def therapists_for(service: Service):
 
 
 def find_therapist(slug, service: Service) -> Therapist | None:
-    if not isinstance(slug, str) or not slug or len(slug) > 60:
+    if not is_slug(slug, longest=60):
         return None
     return therapists_for(service).filter(slug=slug).first()
 
@@ -251,13 +258,17 @@ def price_with(service: Service) -> PriceFor:
     return lambda therapist: service.price_for(therapist.level)
 
 
-def price_when_moving(appointment: Appointment) -> PriceFor:
-    """What a moved session costs with a therapist (bookings.booking.reschedule_appointment's rule)."""
+def price_when_moving(appointment: Appointment, service: Service | None = None) -> PriceFor:
+    """What a moved session costs with a therapist (bookings.booking.reschedule_appointment's rule).
+
+    `service`: the appointment's service with its prices prefetched, when the caller has it.
+    """
+    service = service or appointment.service
 
     def price(therapist: Therapist) -> Decimal:
         if therapist.level == appointment.therapist.level:
             return appointment.price
-        return appointment.service.price_for(therapist.level)
+        return service.price_for(therapist.level)
 
     return price
 
@@ -337,7 +348,8 @@ def resolve_slot(
             preference=preference,
             start=start,
         )
-    price = (price_when_moving(appointment) if appointment is not None else price_with(service))(therapist)
+    price_for = price_when_moving(appointment, service) if appointment is not None else price_with(service)
+    price = price_for(therapist)
     return ResolvedSlot(
         ref=ref,
         service=service,

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -33,6 +34,7 @@ from bookings.flow import (
     StateExpired,
     build_picker,
     find_service,
+    is_slug,
     nearest_times,
     possible_techniques,
     price_with,
@@ -237,7 +239,7 @@ def choose_service(request: HttpRequest):
             _("We could not find that session; it may have been renamed. Please choose one below.")
         )
 
-    profile = selectors.therapist_profile(therapist_slug) if therapist_slug else None
+    profile = selectors.therapist_profile(therapist_slug) if is_slug(therapist_slug, longest=60) else None
     if therapist_slug and profile is None:
         notices.append(_("We could not find that therapist, so here are all our sessions."))
     groups = profile.groups if profile else selectors.price_list()
@@ -320,7 +322,7 @@ def choose_time(request: HttpRequest):
         response = _step(request, "bookings/book/includes/_picker.html", 2, context)
     else:
         response = _step(request, "bookings/book/time.html", 2, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -174,7 +175,7 @@ def move(request: HttpRequest, token: str):
         return redirect(_manage_url(token))
     slot_token = request.POST.get("slot") if request.method == "POST" else request.GET.get("slot")
     if slot_token is not None:
-        return _move_to(request, appointment, token, slot_token)
+        return _move_to(request, appointment, token, slot_token, policy)
 
     query = PickerQueryForm(request.GET)
     values = query.values()
@@ -204,16 +205,16 @@ def move(request: HttpRequest, token: str):
     else:
         template = "bookings/manage/move.html"
     response = _page(request, template, appointment, token, context, policy=policy)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_token: str):
+def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_token: str, policy):
     try:
         ref = read_slot(slot_token)
         if ref.service != appointment.service.slug:
             raise StateInvalid(_("That time is for a different session. Please choose a new time below."))
-        resolved = resolve_slot(ref, appointment=appointment)
+        resolved = resolve_slot(ref, appointment=appointment, policy=policy)
     except SlotGone as gone:
         return _taken(request, appointment, token, gone)
     except FlowError as error:
@@ -226,7 +227,14 @@ def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_to
             status=400,
         )
     if request.method != "POST":
-        return _page(request, "bookings/manage/move_confirm.html", appointment, token, {"resolved": resolved})
+        return _page(
+            request,
+            "bookings/manage/move_confirm.html",
+            appointment,
+            token,
+            {"resolved": resolved},
+            policy=policy,
+        )
     try:
         moved = reschedule_appointment(
             appointment=appointment,

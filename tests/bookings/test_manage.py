@@ -258,3 +258,24 @@ def test_the_move_picker_query_count_is_pinned_and_flat(
         )
     with django_assert_num_queries(8):
         client.get(manage_path(appointment, "move/"))
+
+
+def test_the_cancel_and_move_confirmation_pages_are_pinned_and_flat(
+    client, studio, appointment, django_assert_num_queries
+):
+    move_query = {"slot": slot_token(studio["service"], at(studio["day"], "15:00"), studio["anna"])}
+    with django_assert_num_queries(2):
+        client.get(manage_path(appointment, "cancel/"))
+    with django_assert_num_queries(9):
+        client.get(manage_path(appointment, "move/"), move_query)
+    for i in range(20):
+        make_therapist(f"extra-{i}", services=[studio["service"]])
+        book(
+            studio,
+            start=at(studio["day"] + timedelta(days=1 + i % 5), f"{9 + i // 5}:00"),
+            email=f"c{i}@example.com",
+        )
+    with django_assert_num_queries(2):
+        client.get(manage_path(appointment, "cancel/"))
+    with django_assert_num_queries(9):
+        client.get(manage_path(appointment, "move/"), move_query)
