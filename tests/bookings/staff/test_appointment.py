@@ -424,7 +424,7 @@ def test_the_answers_and_move_pages_run_a_fixed_number_of_queries(client, studio
             make_appointment(
                 service=studio.service,
                 therapist=studio.boris,
-                start=at(tuesday + timedelta(days=index), "16:00"),
+                start=at(tuesday + timedelta(days=index), "15:00" if scale == 1 else "16:00"),
             )
             add_history(upcoming, 1, studio.user("reception"))
         with CaptureQueriesContext(connection) as read:
