@@ -267,6 +267,7 @@ class Bar:
     height: float
     label: str
     value: str
+    show_label: bool = True
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,9 @@ def bar_chart(report: Report, *, metric: str) -> Chart:
     slot = plot_width / max(len(values), 1)
     width = slot * 0.6
     baseline = PLOT_TOP + plot_height
+    # Every week keeps its bar and its value (in the bar's <title> and the table); the axis names
+    # at most about a dozen of them, so that the labels never run into each other.
+    label_every = -(-len(values) // 13) or 1
     bars = []
     for index, (week, value) in enumerate(zip(report.weeks, values, strict=True)):
         height = float(value / top) * plot_height if top else 0.0
@@ -338,6 +342,7 @@ def bar_chart(report: Report, *, metric: str) -> Chart:
                 height=round(height, 1),
                 label=date_format(week.monday, "j M"),
                 value=format_metric(metric, getattr(week.figures, metric), report.currency),
+                show_label=index % label_every == 0,
             )
         )
     ticks = [

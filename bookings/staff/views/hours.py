@@ -28,6 +28,8 @@ from bookings.staff.scheduling import (
 )
 
 EDIT = ("GET", "HEAD", "POST")
+# `_change`'s answer when the manager chose "go back": show the form again as typed, save nothing.
+WENT_BACK = object()
 CARRIED_OVER = {"csrfmiddlewaretoken", "decision", "message", "seen"}
 
 
@@ -55,14 +57,15 @@ def _confirm(request, *, stranded, title: str, back_url: str, form=None, error: 
 def _change(request, *, find_stranded, save, change: str, title: str, back_url: str):
     """Shared by the three kinds of change: list the stranded sessions, or apply the decision.
 
-    Returns a response, or None when the change was saved (the caller redirects).
+    Returns a response (the list to decide on), None when the change was saved (the caller
+    redirects), or WENT_BACK (the caller shows its form again, as typed).
     """
     choice = StrandedForm(request.POST)
     choice.is_valid()
     decision = choice.cleaned_data.get("decision") or ""
     if decision == Decision.BACK:
         messages.info(request, _("Nothing was changed."))
-        return "back"
+        return WENT_BACK
     if not decision:
         stranded = find_stranded()
         if stranded:
@@ -144,7 +147,7 @@ def working_hours(request, slug):
             )
             if response is None:
                 return redirect("staff:working_hours", slug=slug)
-            if response != "back":
+            if response is not WENT_BACK:
                 return response
         else:
             status = 400
@@ -176,7 +179,7 @@ def time_off(request, slug):
             )
             if response is None:
                 return redirect("staff:time_off", slug=slug)
-            if response != "back":
+            if response is not WENT_BACK:
                 return response
         else:
             status = 400
@@ -215,7 +218,7 @@ def closures(request):
             )
             if response is None:
                 return redirect("staff:closures")
-            if response != "back":
+            if response is not WENT_BACK:
                 return response
         else:
             status = 400

@@ -107,6 +107,9 @@ def test_the_chart_draws_one_bar_per_week_scaled_to_the_largest(week):
     assert "1 Mar: 5\u00a0500,50\u00a0₽" in chart.description
     percent = bar_chart(report, metric="utilisation")
     assert percent.ticks[-1].label == "100%"
+    long = bar_chart(build_report(first_week=MONDAY - 52 * 7 * DAY, last_week=MONDAY), metric="bookings")
+    assert len(long.bars) == 53
+    assert sum(bar.show_label for bar in long.bars) <= 13
 
 
 def test_the_report_page_has_an_accessible_chart_and_the_numbers(client, week):
