@@ -489,6 +489,24 @@ def _booked_with(confirmation: Confirmation, contact: dict) -> Appointment | Non
     return earlier
 
 
+def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, contact, questionnaire):
+    """The summary again, with the new price, before anything is booked (same key: still one booking)."""
+    values = {"therapist": resolved.therapist.name, "price": format_money(resolved.price)}
+    if resolved.therapist.slug == confirmation.therapist:
+        notice = _(
+            "The price of this session has changed since you looked: it now costs %(price)s. "
+            "Please check, and confirm if it suits you."
+        )
+    else:
+        notice = _(
+            "The price has changed since you looked: %(therapist)s gives this session at that time now, "
+            "and it costs %(price)s. Please check, and confirm if it suits you."
+        )
+    return _render_summary(
+        request, resolved, contact, questionnaire, key=confirmation.key, notice=notice % values, status=409
+    )
+
+
 def _done(appointment: Appointment):
     return redirect("bookings:book_done", token=manage_link_token(appointment))
 
@@ -498,17 +516,17 @@ def _done(appointment: Appointment):
 def confirm(request: HttpRequest):
     """Book. Safe to send twice: the form's key makes a resubmission return the first booking."""
     try:
-        confirmation = read_confirmation(request.POST.get("confirmation"))
-    except FlowError as error:
+        return _confirm(request, read_confirmation(request.POST.get("confirmation")))
+    except FlowError as error:  # a tampered form, or one already used for another booking
         return _problem(request, error)
+
+
+def _confirm(request: HttpRequest, confirmation: Confirmation):
     token = confirmation.slot_token
     contact, questionnaire, missing = _before_summary(request, confirmation.slot, token)
     if missing:
         return missing
-    try:
-        earlier = _booked_with(confirmation, contact)
-    except FlowError as error:
-        return _problem(request, error)
+    earlier = _booked_with(confirmation, contact)
     if earlier is not None:
         return _done(earlier)
 
@@ -524,16 +542,11 @@ def confirm(request: HttpRequest):
     except SlotGone as gone:
         earlier = _booked_with(confirmation, contact)  # our own twin request may have taken it
         return _done(earlier) if earlier else _taken(request, gone, next_step="bookings:book_summary")
-    except FlowError as error:
-        return _problem(request, error)
     if resolved.price != confirmation.price:
-        notice = _(
-            "The price has changed since you looked: %(therapist)s gives this session at that time now, "
-            "and it costs %(price)s. Please check, and confirm if it suits you."
-        ) % {"therapist": resolved.therapist.name, "price": format_money(resolved.price)}
-        return _render_summary(
-            request, resolved, contact, questionnaire, key=confirmation.key, notice=notice, status=409
-        )
+        earlier = _booked_with(confirmation, contact)  # a twin of this form may have booked just now
+        if earlier is not None:
+            return _done(earlier)
+        return _price_changed(request, resolved, confirmation, contact, questionnaire)
 
     now = timezone.now()
     try:
