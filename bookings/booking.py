@@ -84,6 +84,7 @@ from bookings.models import (
     Therapist,
 )
 from intake.models import BOOKABLE, Outcome
+from studio.logging import log_event
 
 OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
 
@@ -377,7 +378,7 @@ def record_event(
     now: datetime | None = None,
 ) -> AppointmentEvent:
     """Add a line to the appointment's history. `details` must hold no health information."""
-    return AppointmentEvent.objects.create(
+    event = AppointmentEvent.objects.create(
         appointment=appointment,
         kind=kind,
         actor=by,
@@ -385,6 +386,10 @@ def record_event(
         details=details or {},
         at=now or timezone.now(),
     )
+    # The structured log gets ids only (never the client's details or a free-text reason), once committed.
+    fields = {"appointment": appointment.pk, "by": by, "source": appointment.source, "user": event.user_id}
+    transaction.on_commit(lambda: log_event(f"appointment.{kind}", **fields))
+    return event
 
 
 def change_deadline(appointment: Appointment, *, policy: BookingPolicy | None = None) -> datetime:

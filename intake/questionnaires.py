@@ -20,6 +20,7 @@ from intake.models import Questionnaire
 from intake.rules import RuleSet, load_rules
 from intake.screening import DATE_OF_BIRTH, ScreeningError, screen
 from intake.tasks import send_result_link, send_returning_link
+from studio.logging import log_event
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,22 @@ def submit_questionnaire(
     logger.info(
         "intake: questionnaire %s submitted (rules %s)", questionnaire.public_id, screening.rules_version
     )
+    _log_outcomes("questionnaire.submitted", questionnaire, screening, replaces=bool(replaces))
     return questionnaire
+
+
+def _log_outcomes(event: str, questionnaire: Questionnaire, screening, **fields) -> None:
+    """The structured log: how many techniques each outcome covers. Never an answer or a reason."""
+    outcomes: dict[str, int] = {}
+    for result in screening.results.values():
+        outcomes[result.outcome.value] = outcomes.get(result.outcome.value, 0) + 1
+    log_event(
+        event,
+        questionnaire=str(questionnaire.public_id),
+        rules=screening.rules_version,
+        outcomes=outcomes,
+        **fields,
+    )
 
 
 def confirm_unchanged(
@@ -132,6 +148,7 @@ def confirm_unchanged(
         current.confirmed_unchanged_at = at
         current.save(update_fields=["screening", "rules_version", "confirmed_unchanged_at"])
     logger.info("intake: questionnaire %s confirmed unchanged", current.public_id)
+    _log_outcomes("questionnaire.confirmed", current, screening)
     return current
 
 

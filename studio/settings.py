@@ -59,8 +59,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id every log line and error page carries, and the access log.
+    "studio.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the shared cache (studio/cache.py); outside GZip, so pages are stored compressed.
+    "studio.cache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Per-address limits on the forms that write (studio/ratelimit.py, settings.RATE_LIMITS).
+    "studio.ratelimit.RateLimitMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,12 +126,35 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "studio",
+# Shared by every worker and host (the page cache's generation, the rate limits' counters): Redis
+# when REDIS_URL is set (needs the `redis` package), else a table in the database (created by the
+# studio app's migration), whose incr() is atomic (studio/cache.py).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "studio",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "studio.cache.DatabaseCache",
+            "LOCATION": "studio_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite means one host, and opening the database costs more than a page (CONN_MAX_AGE=0):
+        # the page cache lives in files beside it instead, shared by every worker on the host.
+        _beside_database = Path(DATABASES["default"]["NAME"]).parent / "page-cache"
+        CACHES["pages"] = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("PAGE_CACHE_DIR") or str(_beside_database),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -255,14 +285,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# JSON lines in production (studio/logging.py), readable lines in development; both carry the
+# request id (studio/middleware.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json'; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "studio.logging.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "studio.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -332,3 +371,43 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # How long a step of /book/ stays usable (the signed choice of time carried between the steps).
 BOOKING_FLOW_MAX_AGE = env_int("BOOKING_FLOW_MAX_AGE", 60 * 60 * 6)
 # --- End of Booking flow --------------------------------------------------------------------
+
+# --- Hardening ------------------------------------------------------------------------------
+# Page cache (studio/cache.py): whole public pages in the shared cache for visitors without a
+# session, dropped in every process as soon as the content, the rules, the prices, the hours or the
+# appointments change. URL name -> (query parameters the page reads, seconds an entry may live).
+# A request with any other parameter is not cached. The availability API also depends on the clock,
+# hence its short life. On by default with DEBUG=0; PAGE_CACHE=0 switches the cache (and its
+# invalidation) off, PAGE_CACHE=1 on. Pages go to CACHES["pages"] when there is one, else "default".
+PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
+_PAGE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_VIEWS = {
+    "home": ((), _PAGE_SECONDS),
+    "reflexology:technique_list": (("kind", "system", "setting"), _PAGE_SECONDS),
+    "reflexology:technique_detail": ((), _PAGE_SECONDS),
+    "reflexology:foot_map": (("view", "system"), _PAGE_SECONDS),
+    "reflexology:zone_detail": (("view",), _PAGE_SECONDS),
+    "reflexology:evidence": ((), _PAGE_SECONDS),
+    "bookings:prices": ((), _PAGE_SECONDS),
+    "bookings:therapist_list": ((), _PAGE_SECONDS),
+    "bookings:therapist_detail": ((), _PAGE_SECONDS),
+    "bookings:availability_api": (
+        ("service", "from", "to", "therapist"),
+        env_int("AVAILABILITY_CACHE_SECONDS", 30),
+    ),
+}
+# Rate limits (studio/ratelimit.py): POSTs per client address to each URL name, per window of seconds.
+# Generous for people (a family booking together from one connection), tight for scripts.
+RATE_LIMIT = env_bool("RATE_LIMIT", True)
+RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", False)
+RATE_LIMITS = {
+    "intake:questionnaire": (20, 3600),
+    "intake:returning": (20, 3600),
+    "intake:returning_update": (20, 3600),
+    "intake:returning_request": (5, 3600),  # each one may send an e-mail
+    "bookings:book_details": (30, 3600),
+    "bookings:book_confirm": (20, 3600),
+    "bookings:manage_move": (20, 3600),
+    "bookings:manage_cancel": (10, 3600),
+}
+# --- End of Hardening -----------------------------------------------------------------------

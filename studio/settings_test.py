@@ -27,3 +27,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Serve static files straight from the finders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The page cache and the rate limits are off for the suite (tests/hardening switches them on to test
+# them): a page cached by one test must not answer another, and tests post forms many times.
+PAGE_CACHE = False
+RATE_LIMIT = False

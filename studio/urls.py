@@ -9,6 +9,9 @@ from studio import views
 admin.site.site_header = _("Studio administration")
 admin.site.site_title = _("Studio admin")
 
+handler400 = "studio.views.bad_request"
+handler500 = "studio.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

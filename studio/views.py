@@ -1,12 +1,17 @@
 """Project-level pages: home, health check, and placeholders for pages still being built."""
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from studio.logging import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +39,40 @@ def healthz(request):
 def placeholder(request, title, **kwargs):
     """A calm 'being prepared' page for a section another piece of work will fill in."""
     return render(request, "studio/placeholder.html", {"title": title})
+
+
+# --- Error pages (handler400 / handler500 in studio/urls.py) -----------------------------------------
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """The database could not be reached or answered (down, restarting, locked), not a bug of ours."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """400, or 413 when the request was larger than the site takes; the site's own page either way."""
+    too_large = isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent))
+    return render(request, "400.html", {"too_large": too_large}, status=413 if too_large else 400)
+
+
+def server_error(request, *args, **kwargs):
+    """500, or 503 while the database is unreachable: a calm page with the request's reference.
+
+    Rendered without the request context (no database, no session), only from settings and static
+    files, so it works when everything else does not. Django has already logged the exception, with
+    the same request id.
+    """
+    request_id = getattr(request, "request_id", "") or current_request_id()
+    if database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(render_to_string("503.html", {"request_id": request_id}), status=503)
+        response["Retry-After"] = "30"
+    else:
+        response = HttpResponse(render_to_string("500.html", {"request_id": request_id}), status=500)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Benchmark scripts (not tests): they print figures and never fail on time. See README.md, "Measured"."""
