@@ -120,9 +120,13 @@ def send_cancellation_notice(appointment_pk: int) -> None:
         )
         return
     cancelled = _last_event(appointment, EventKind.CANCELLED)
+    by_studio = cancelled is not None and cancelled.actor != Actor.CLIENT
     context = {
         **_context(appointment),
-        "by_studio": cancelled is not None and cancelled.actor != Actor.CLIENT,
+        "by_studio": by_studio,
+        # The studio's own reason is written for the client (the staff forms say so); a client's
+        # reason is never repeated back, since people sometimes explain with a health detail.
+        "studio_reason": appointment.cancellation_reason if by_studio else "",
     }
     send_templated_mail(
         template="bookings/email/cancelled",

@@ -85,7 +85,10 @@ class AttendanceForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
-        help_text=_("Kept in the session's history. The client is e-mailed that the studio cancelled."),
+        help_text=_(
+            "The client reads this in the cancellation e-mail, and it stays in the session's history. "
+            "Please keep health details out of it."
+        ),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Please give a reason for cancelling.")},

@@ -127,6 +127,20 @@ def test_changes_made_by_the_studio_say_so(studio, mailoutbox, django_capture_on
     assert "we have had to cancel your session" in cancelled.body
 
 
+def test_the_studios_reason_for_cancelling_reaches_the_client(
+    studio, mailoutbox, django_capture_on_commit_callbacks
+):
+    appointment = book(studio)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_cancelled(
+            cancel_appointment(appointment=appointment, by=Actor.STAFF, reason="Your therapist is unwell")
+        )
+
+    (message,) = mailoutbox
+    assert "we have had to cancel your session" in message.body
+    assert "Why: Your therapist is unwell" in message.body
+
+
 def test_a_confirmation_for_a_session_cancelled_before_the_worker_ran_is_skipped(studio, mailoutbox):
     appointment = cancel_appointment(appointment=book(studio))
     send_booking_confirmation.enqueue(appointment.pk)
