@@ -49,7 +49,7 @@ from bookings.links import LinkInvalid, manage_link_token, open_manage_link
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, Therapist
 from bookings.money import format_money
 from bookings.notifications import notify_booked
-from intake.session import proven_questionnaire
+from intake.session import offer_contact_details, proven_questionnaire
 
 CONTACT_KEY = "bookings.flow.contact"
 STEPS = [
@@ -354,6 +354,7 @@ def details(request: HttpRequest):
                         "afterwards you come straight back to your booking."
                     ),
                 )
+                offer_contact_details(request, **form.contact())
                 return redirect(_intake_url(summary_url))
             return redirect(summary_url)
     else:
@@ -415,6 +416,7 @@ def _before_summary(request: HttpRequest, ref: SlotRef, token: str):
                 "afterwards you come straight back."
             ),
         )
+        offer_contact_details(request, **contact)
         return None, None, redirect(_intake_url(_slot_step_url("bookings:book_summary", token)))
     return contact, questionnaire, None
 

@@ -29,3 +29,20 @@ def proven_questionnaire(request) -> Questionnaire | None:
     if questionnaire is None:
         forget(request)
     return questionnaire
+
+
+PREFILL_KEY = "intake.prefill"
+PREFILL_FIELDS = ("client_name", "client_email", "client_phone")
+
+
+def offer_contact_details(request, *, name: str, email: str, phone: str = "") -> None:
+    """Contact details the client has just typed elsewhere (the booking flow), so the questionnaire
+    does not ask for them twice. Contact details only; health answers never travel this way."""
+    request.session[PREFILL_KEY] = {"client_name": name, "client_email": email, "client_phone": phone}
+
+
+def offered_contact_details(request) -> dict[str, str]:
+    offered = request.session.get(PREFILL_KEY)
+    if not isinstance(offered, dict):
+        return {}
+    return {field: str(offered[field]) for field in PREFILL_FIELDS if offered.get(field)}

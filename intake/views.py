@@ -58,7 +58,10 @@ def questionnaire(request: HttpRequest):
     next_url = _safe_next(
         request, request.POST.get("next") if request.method == "POST" else request.GET.get("next")
     )
-    form = QuestionnaireForm(request.POST if request.method == "POST" else None, rules=rules)
+    if request.method == "POST":
+        form = QuestionnaireForm(request.POST, rules=rules)
+    else:
+        form = QuestionnaireForm(rules=rules, initial=session.offered_contact_details(request))
     if request.method == "POST" and form.is_valid():
         try:
             saved = submit_questionnaire(
