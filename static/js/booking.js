@@ -6,12 +6,7 @@
   // Lets the CSS hide the "Show their free times" button that only no-JavaScript visitors need.
   document.documentElement.classList.add("booking-js");
 
-  // htmx "settles" a few attributes of swapped elements by copying the old values over first; the
-  // site's CSP forbids style attributes, so settling "style" can only ever log a violation (e.g. when
-  // an extension or a test tool has put style="" on an input). Settle classes only.
-  if (window.htmx && window.htmx.config) {
-    window.htmx.config.attributesToSettle = ["class", "width", "height"];
-  }
+  // (htmx settles classes only, never "style": see the htmx-config meta tag in base.html.)
 
   var lastAction = "";
 
