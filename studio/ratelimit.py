@@ -42,9 +42,11 @@ def client_address(request) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return "unknown"
-    if parsed.version == 6 and not parsed.ipv4_mapped:
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address) + "/64"
-    return str(parsed.ipv4_mapped or parsed)
+    return str(parsed)
 
 
 def hit(*, scope: str, address: str, limit: int, seconds: int, now: float | None = None) -> tuple[bool, int]:
