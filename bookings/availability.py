@@ -100,6 +100,12 @@ class AvailabilityData:
     room_ids: list[int] = field(default_factory=list)
     # room id -> [(start, blocked_until)] of active appointments in that room
     room_busy: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    # The minimum notice in force: the policy's for clients online, none for the front desk.
+    min_notice: timedelta | None = None
+
+    def __post_init__(self):
+        if self.min_notice is None:
+            self.min_notice = self.policy.min_notice
 
     @property
     def today(self) -> date:
@@ -119,18 +125,27 @@ def load_availability_data(
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
     exclude_appointment_id: int | None = None,
+    min_notice: timedelta | None = None,
 ) -> AvailabilityData:
     """Load what `compute_slots` needs for `service` from `first_day` to `last_day` (local dates).
 
     `therapist=None` loads every active therapist who performs the service. Days before today or
     past the booking window are dropped before querying. `exclude_appointment_id` leaves one
-    appointment out (the one being moved, so it does not block its own new time).
+    appointment out (the one being moved, so it does not block its own new time). `min_notice`
+    replaces the policy's minimum notice: the front desk books walk-ins with none
+    (`timedelta(0)`: any time still to come).
     """
     now = now or timezone.now()
     policy = policy or BookingPolicy.current()
     tz = studio_zone()
     data = AvailabilityData(
-        service=service, policy=policy, tz=tz, now=now, first_day=first_day, last_day=last_day
+        service=service,
+        policy=policy,
+        tz=tz,
+        now=now,
+        first_day=first_day,
+        last_day=last_day,
+        min_notice=min_notice,
     )
     # Only days from today to the end of the booking window can have slots; clamping first also
     # keeps absurd dates (year 1 or 9999) away from any date arithmetic.
@@ -233,7 +248,7 @@ class _Rules:
         self.duration = data.service.duration_minutes * 60
         self.blocked = (data.service.duration_minutes + data.service.buffer_minutes) * 60
         buffer = data.service.buffer_minutes * 60
-        self.earliest = max(_epoch(data.now + data.policy.min_notice), _epoch(data.now) + 1)
+        self.earliest = max(_epoch(data.now + data.min_notice), _epoch(data.now) + 1)
         self.therapists = {therapist.pk: therapist for therapist in data.therapists}
         # One structure per therapist for both appointments and time off. The blocked time
         # [s, s + duration + buffer) must miss appointments, but only the session [s, s + duration)
@@ -385,7 +400,7 @@ def general_reason(data: AvailabilityData, *, start: datetime) -> str | None:
         return _("%(service)s cannot be booked at the moment.") % {"service": service.name}
     if start <= data.now:
         return _("That time has already passed.")
-    if start < data.now + policy.min_notice:
+    if start < data.now + data.min_notice:
         return _("Sessions can be booked online up to %(hours)s hours before they start.") % {
             "hours": policy.min_notice_hours
         }

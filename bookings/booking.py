@@ -13,8 +13,10 @@
     check_screening(*, questionnaire, technique) -> None      (invariant 3; raises NotSuitable)
 
 Staff bookings (`source="staff"`) follow the same rules as online ones (invariant 2: hours, time
-off, notice, window, the slot grid); a manager who needs an exception changes the booking rules or
-the hours. Only the cancellation deadline is waived for staff (`by="staff"`).
+off, window, the slot grid), with two exceptions: the front desk needs no minimum notice (a walk-in
+client can be booked for the next free slot; `notice_for`), and staff may move or cancel after the
+clients' cancellation deadline (`by="staff"`). A manager who needs any other exception changes the
+booking rules or the hours.
 
 A screening refusal (`NotSuitable`) can be overridden only by a staff member holding
 `bookings.override_screening` (the manager role), only for a staff booking, and only with a reason:
@@ -54,7 +56,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -178,7 +180,13 @@ def book_appointment(
         policy = BookingPolicy.current()
         day = timezone.localtime(start, studio_zone()).date()
         data = load_availability_data(
-            service=service, first_day=day, last_day=day, therapist=therapist, now=now, policy=policy
+            service=service,
+            first_day=day,
+            last_day=day,
+            therapist=therapist,
+            now=now,
+            policy=policy,
+            min_notice=notice_for(source=source),
         )
         chosen = _choose_therapist(data, therapist=therapist, start=start)
         appointment = Appointment(
@@ -280,6 +288,7 @@ def reschedule_appointment(
             now=now,
             policy=policy,
             exclude_appointment_id=locked.pk,
+            min_notice=notice_for(by=by),
         )
         chosen = _choose_therapist(data, therapist=wanted, start=new_start)
         old_start, old_therapist = locked.start, locked.therapist
@@ -390,6 +399,14 @@ def record_event(
     fields = {"appointment": appointment.pk, "by": by, "source": appointment.source, "user": event.user_id}
     transaction.on_commit(lambda: log_event(f"appointment.{kind}", **fields))
     return event
+
+
+def notice_for(*, source: str = "", by: str = "") -> timedelta | None:
+    """The minimum notice for a booking or a move: none at the front desk, which books walk-in and
+    phone clients for any time still to come; the booking policy's for clients online (None)."""
+    if source == AppointmentSource.STAFF or by == Actor.STAFF:
+        return timedelta(0)
+    return None
 
 
 def change_deadline(appointment: Appointment, *, policy: BookingPolicy | None = None) -> datetime:

@@ -204,6 +204,30 @@ def test_times_outside_availability_are_refused(studio, now, label, changes, mes
     assert not Appointment.objects.exists()
 
 
+def test_the_front_desk_needs_no_notice_but_cannot_book_the_past(studio, now):
+    soon = at(MONDAY, "09:15")
+    desk_now = at(MONDAY, "09:05")  # a walk-in at 09:05; online clients would need until 11:05
+    with pytest.raises(SlotUnavailable, match="hours before"):
+        book(studio, desk_now, start=soon)
+
+    walk_in = book(studio, desk_now, start=soon, source=Appointment.Source.STAFF)
+
+    assert walk_in.start == soon
+    with pytest.raises(SlotUnavailable, match="already passed"):
+        book(studio, desk_now, start=at(MONDAY, "09:00"), source=Appointment.Source.STAFF, therapist=None)
+
+
+def test_staff_may_move_a_session_to_a_time_inside_the_notice(studio, now):
+    appointment = book(studio, now, start=at(MONDAY, "15:00"))
+    desk_now = at(MONDAY, "09:05")
+
+    moved = reschedule_appointment(
+        appointment=appointment, new_start=at(MONDAY, "09:30"), by="staff", now=desk_now
+    )
+
+    assert moved.start == at(MONDAY, "09:30")
+
+
 def test_time_off_is_refused(studio, now):
     make_time_off(studio["anna"], at(MONDAY, "09:30"), at(MONDAY, "10:30"))
     with pytest.raises(SlotUnavailable, match="away"):

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import BookingError, cancel_appointment, mark_attendance, reschedule_appointment
+from bookings.booking import (
+    BookingError,
+    cancel_appointment,
+    mark_attendance,
+    notice_for,
+    reschedule_appointment,
+)
 from bookings.models import Actor, Appointment, AppointmentStatus, Therapist
 from bookings.notifications import notify_cancelled, notify_rescheduled
 from bookings.staff.forms import AttendanceForm, CancelForm, NoteForm, RescheduleForm, RescheduleSearchForm
@@ -150,6 +156,7 @@ def _reschedule_slots(appointment, form) -> list:
         last_day=form.cleaned_data["date"],
         therapist=therapist,
         exclude_appointment_id=appointment.pk,
+        min_notice=notice_for(by=Actor.STAFF),
     )
     return compute_slots(data)
 

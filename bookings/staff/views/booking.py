@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data
-from bookings.booking import BookingError, NotSuitable, book_appointment
+from bookings.booking import BookingError, NotSuitable, book_appointment, notice_for
 from bookings.models import Appointment, AppointmentSource, BookingPolicy, Service
 from bookings.notifications import notify_booked
 from bookings.staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
@@ -29,6 +29,7 @@ def _slots(search, policy: BookingPolicy) -> list:
         last_day=search.cleaned_data["date"],
         therapist=search.cleaned_data["therapist"],
         policy=policy,
+        min_notice=notice_for(source=AppointmentSource.STAFF),
     )
     return compute_slots(data)
 

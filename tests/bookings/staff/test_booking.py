@@ -50,8 +50,10 @@ def test_the_page_offers_the_real_free_times(client, studio):
     assert response.status_code == 200
     assert_csp_clean(response)
     html = response.content.decode()
-    # The clock says Monday 12:00; two hours' notice; Boris is busy 14:00-15:00.
-    assert f'value="{at(MONDAY, "13:45").isoformat()}"' not in html
+    # The clock says Monday 12:00; Boris is busy 14:00-15:00. Online clients need two hours'
+    # notice; the desk needs none, so a walk-in can have the next time still to come.
+    assert f'value="{at(MONDAY, "12:00").isoformat()}"' not in html  # already begun
+    assert f'value="{at(MONDAY, "12:15").isoformat()}"' in html
     assert f'value="{at(MONDAY, "14:00").isoformat()}"' in html  # Anna is free then
     assert f'value="{at(MONDAY, "17:00").isoformat()}"' in html
     assert "Classical, 60 minutes" in html and "Classical, 30 minutes" in html
@@ -170,7 +172,7 @@ def test_staff_may_book_without_attaching_it(client, studio):
     [
         ({"start": at(TUESDAY, "11:05").isoformat()}, "Sessions start every 15 minutes"),
         ({"start": at(TUESDAY, "18:30").isoformat()}, "is not working at that time"),
-        ({"start": at(MONDAY, "13:00").isoformat(), "date": MONDAY.isoformat()}, "up to 2 hours before"),
+        ({"start": at(MONDAY, "11:00").isoformat(), "date": MONDAY.isoformat()}, "already passed"),
         ({"client_email": "not-an-email"}, "Enter a valid email address."),
         ({"client_name": ""}, "This field is required."),
         ({"start": ""}, "Please choose a time."),
@@ -188,6 +190,20 @@ def test_bad_bookings_are_refused_keeping_what_was_typed(client, studio, mailout
     assert "+7 900 555-00-11" in html  # the phone number typed is still there
     assert not Appointment.objects.filter(client_email="phoebe@example.com").exists()
     assert mailoutbox == []
+
+
+def test_a_walk_in_client_can_have_the_next_free_time_today(client, studio, mailoutbox):
+    """Online clients need two hours' notice; the front desk books a walk-in for a quarter past."""
+    client.force_login(studio.user("reception"))
+
+    response = client.post(
+        BOOK, booking(studio, start=at(MONDAY, "12:15").isoformat(), date=MONDAY.isoformat())
+    )
+
+    assert response.status_code == 302
+    walk_in = Appointment.objects.get(client_email="phoebe@example.com")
+    assert walk_in.start == at(MONDAY, "12:15")
+    assert walk_in.source == "staff"
 
 
 def test_a_screening_refusal_is_shown_and_reception_cannot_override_it(client, studio):
