@@ -1,4 +1,4 @@
-"""Request ids and the access log (the outermost middleware).
+"""Request ids and the access log (the outermost middleware), and a cap on the size of any request body.
 
 Every request gets an id: the `X-Request-ID` a proxy in front sent, if it looks like one (letters,
 digits, `-`, `_`, `.`, 8 to 64 of them: anything else is replaced, so a client cannot write into
@@ -17,6 +17,9 @@ import logging
 import re
 import time
 import uuid
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 
 from studio.logging import request_id_var
 
@@ -64,3 +67,26 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request body larger than settings.MAX_REQUEST_BYTES before anything reads it (413).
+
+    Django caps form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams uploaded files to disk whatever
+    their size, and any POST to any URL may carry one. No form of the site takes more than a few
+    megabytes (the admin's images, up to 10 MB), so a much bigger body is refused up front.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from studio.views import bad_request
+
+            return bad_request(request, RequestDataTooBig("request body too large"))
+        return self.get_response(request)

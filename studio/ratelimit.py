@@ -111,3 +111,16 @@ class RateLimitMiddleware:
             retry_after=retry_after,
         )
         return too_many(request, retry_after=retry_after)
+
+
+def axes_username(request, credentials: dict | None = None):
+    """django-axes' user name for a sign-in attempt, cut to the 255 characters its tables hold.
+
+    Axes stores the attempted user name as typed, in a 255-character column: a longer one (scanners
+    send them) made PostgreSQL refuse the insert and the sign-in page answer 500
+    (jazzband/django-axes#1381). Settings: AXES_USERNAME_CALLABLE.
+    """
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    name = source.get(field) if source else None
+    return name[:255] if isinstance(name, str) else name

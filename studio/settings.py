@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body (CSRF does, in process_view); its 413 still gets the headers above.
+    "studio.middleware.RequestSizeLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Per-address limits on the forms that write (studio/ratelimit.py, settings.RATE_LIMITS).
     "studio.ratelimit.RateLimitMiddleware",
@@ -410,4 +412,11 @@ RATE_LIMITS = {
     "bookings:manage_move": (20, 3600),
     "bookings:manage_cancel": (10, 3600),
 }
+# Any request body larger than this is refused with a 413 before it is read (studio/middleware.py);
+# above the largest thing a form takes (10 MB images in the admin, which say so themselves):
+# Django streams uploaded files to disk whatever their size, and any URL accepts a POST.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+# django-axes keeps the user name of a failed sign-in in a 255-character column; a longer one (as
+# scanners send) was a 500 on PostgreSQL. It is cut to fit (studio/ratelimit.py).
+AXES_USERNAME_CALLABLE = "studio.ratelimit.axes_username"
 # --- End of Hardening -----------------------------------------------------------------------

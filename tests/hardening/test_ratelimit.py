@@ -132,3 +132,11 @@ def test_every_limited_url_name_exists():
             reverse(name)
         except Exception:
             reverse(name, kwargs={"token": "x"})
+
+
+@pytest.mark.parametrize("length", [255, 256, 5000])
+def test_a_very_long_user_name_at_the_staff_sign_in_is_refused_not_a_500(client, db, length):
+    for _ in range(2):
+        response = client.post("/staff/login/", {"username": "u" * length, "password": "wrong"})
+        assert response.status_code == 200
+        assert "Please enter a correct" in response.content.decode()
