@@ -118,6 +118,8 @@ class BenchSite:
             "DATABASE_URL": self.database_url,
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "SITE_URL": f"http://127.0.0.1:{self.port}",
+            # Its own keys when REDIS_URL points at a shared Redis.
+            "CACHE_KEY_PREFIX": f"studio-bench-{self.port}",
             "PYTHONPATH": str(PROJECT),
         }
         env.update(self.extra_env)

@@ -135,9 +135,9 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "studio.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "studio",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "studio"),
         }
     }
 else:
