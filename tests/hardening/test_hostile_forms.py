@@ -168,3 +168,14 @@ def test_every_staff_form_takes_anything(known):
     forms = crawl(client, pages(known, staff=True))
     assert len(forms) >= 5
     fuzz(client, forms, examples=6)
+
+
+@pytest.mark.parametrize(
+    "next_url", ["0", "home", "staff:dashboard", "//evil.example/", "https://evil.example/"]
+)
+def test_a_signed_in_member_of_staff_opening_the_sign_in_page_goes_to_a_safe_place(known, next_url):
+    client = Client(raise_request_exception=False)
+    client.force_login(known.manager)
+    response = client.get("/staff/login/", {"next": next_url})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
