@@ -87,7 +87,9 @@ def test_with_the_database_gone_pages_say_503_and_recover_without_a_restart(
     assert error_client.get("/techniques/").status_code == 200
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: it ends the server side of the connection"
+)
 def test_a_connection_dropped_by_the_server_is_replaced_on_the_next_request(error_client, transactional_db):
     """A database restart kills the open connection; one request fails politely, the next one works."""
     assert error_client.get("/techniques/").status_code == 200
