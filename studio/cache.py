@@ -14,9 +14,10 @@ together with the entry in one round trip. Any INSERT, UPDATE or DELETE on a tab
 the screening rules, the services and prices, the therapists and their hours, or the appointments
 (`watched_tables`), made by any code in any process (a view, the admin, a management command,
 `QuerySet.update()`), replaces the token once its transaction commits: every page rendered before
-is stale from then on, in every worker. The generation is read before rendering, so a page rendered
-while a change commits is stored under the old token and never served. Entries also expire
-(`PAGE_CACHE_VIEWS` seconds: the availability API's free times depend on the clock too), and the
+is stale from then on, in every worker (there are two tokens: the appointments move only the one
+the availability API reads; see GENERATION_KEYS). The generation is read before rendering, so a
+page rendered while a change commits is stored under the old token and never served. Entries
+also expire (`PAGE_CACHE_VIEWS` seconds: the availability API's free times depend on the clock), and the
 key includes a fingerprint of the code and templates, so a deployment never serves old pages.
 
 `DatabaseCache` is Django's database cache with an atomic `incr()` (the rate limiter's counters);
@@ -49,7 +50,13 @@ from django.utils.timezone import now as tz_now
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "studio:page-generation"
+# Two generations. "content": all a reference page shows (content, screening rules, services, prices,
+# therapists, hours, closures). "bookings": all that and the appointments, which change all day long:
+# a write to them moves only "bookings", so a busy booking day does not keep re-rendering the foot map;
+# any other watched write moves both. Pages read "content" unless PAGE_CACHE_VIEWS says "bookings".
+CONTENT, BOOKINGS = "content", "bookings"
+GENERATION_KEYS = {CONTENT: "studio:page-generation:content", BOOKINGS: "studio:page-generation:bookings"}
+BOOKINGS_ONLY_MODELS = {"bookings.appointment"}
 HIT_HEADER = "X-Page-Cache"
 # Apps whose tables the cached pages read. Writes to the tables of these models change nothing a cached
 # page shows (and happen often), so they do not move the generation.
@@ -76,39 +83,49 @@ def page_cache():
     return caches["pages" if "pages" in settings.CACHES else "default"]
 
 
-def new_generation() -> str:
-    token = uuid.uuid4().hex
-    page_cache().set(GENERATION_KEY, token, timeout=None)
-    return token
+def new_generation(*kinds: str) -> None:
+    page_cache().set_many({GENERATION_KEYS[kind]: uuid.uuid4().hex for kind in kinds}, timeout=None)
 
 
-def current_generation() -> str:
+def current_generation(kind: str = CONTENT) -> str:
     """The shared generation token (made if the cache lost it: a new token stales every entry)."""
-    store = page_cache()
-    token = store.get(GENERATION_KEY)
+    store, key = page_cache(), GENERATION_KEYS[kind]
+    token = store.get(key)
     if token is None:
-        store.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        token = store.get(GENERATION_KEY)
+        store.add(key, uuid.uuid4().hex, timeout=None)
+        token = store.get(key)
     return token
+
+
+def _bump(*kinds: str) -> None:
+    try:
+        new_generation(*kinds)
+    except Exception:
+        # The write has committed; a page cache we cannot reach serves nothing either (see the middleware).
+        logger.warning("page cache: could not move the generation on", exc_info=True)
 
 
 def bump_generation() -> None:
     """Every cached page is stale from now on, in every process."""
-    try:
-        new_generation()
-    except Exception:
-        # The write has committed; a page cache we cannot reach serves nothing either (see `lookup`).
-        logger.warning("page cache: could not move the generation on", exc_info=True)
+    _bump(CONTENT, BOOKINGS)
+
+
+def bump_bookings_generation() -> None:
+    """The cached pages that show the appointments (the availability API) are stale from now on."""
+    _bump(BOOKINGS)
 
 
 @memoize
-def watched_tables() -> frozenset[str]:
-    tables = set()
+def watched_tables() -> dict[str, callable]:
+    """Table name -> what a committed write to it moves on."""
+    tables = {}
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            if model._meta.label_lower not in IGNORED_MODELS:
-                tables.add(model._meta.db_table.lower())
-    return frozenset(tables)
+            name = model._meta.label_lower
+            if name not in IGNORED_MODELS:
+                bump = bump_bookings_generation if name in BOOKINGS_ONLY_MODELS else bump_generation
+                tables[model._meta.db_table.lower()] = bump
+    return tables
 
 
 def _watch_writes(execute, sql, params, many, context):
@@ -116,12 +133,13 @@ def _watch_writes(execute, sql, params, many, context):
     if not settings.PAGE_CACHE:
         return result
     match = WRITE.match(sql) if isinstance(sql, str) else None
-    if match and match.group(1).lower() in watched_tables():
+    bump = watched_tables().get(match.group(1).lower()) if match else None
+    if bump is not None:
         connection = context["connection"]
         # Once per transaction (and again after a rolled-back savepoint dropped it); right away
         # in autocommit, where the statement has committed already.
-        if not any(entry[1] is bump_generation for entry in connection.run_on_commit):
-            transaction.on_commit(bump_generation, using=connection.alias)
+        if not any(entry[1] is bump for entry in connection.run_on_commit):
+            transaction.on_commit(bump, using=connection.alias)
     return result
 
 
@@ -185,8 +203,8 @@ def _carries_visitor_state(request) -> bool:
     )
 
 
-def cache_policy(request) -> tuple[str, int] | None:
-    """(URL name, seconds) when this request may be answered from the page cache, else None."""
+def cache_policy(request) -> tuple[str, int, str] | None:
+    """(URL name, seconds, generation) when this request may be answered from the page cache, else None."""
     if not settings.PAGE_CACHE or request.method != "GET":
         return None
     if _carries_visitor_state(request) or len(request.META.get("QUERY_STRING", "")) > LONGEST_QUERY:
@@ -198,11 +216,11 @@ def cache_policy(request) -> tuple[str, int] | None:
     listed = settings.PAGE_CACHE_VIEWS.get(match.view_name)
     if listed is None:
         return None
-    parameters, seconds = listed
+    parameters, seconds, *reads = listed
     if not set(request.GET.keys()) <= set(parameters):
         return None
     request.resolver_match = match
-    return match.view_name, seconds
+    return match.view_name, seconds, reads[0] if reads else CONTENT
 
 
 def _vary(response) -> set[str]:
@@ -251,11 +269,12 @@ class PageCacheMiddleware:
         policy = cache_policy(request)
         if policy is None:
             return self.get_response(request)
-        view_name, seconds = policy
+        view_name, seconds, reads = policy
         key = page_key(request, view_name)
+        generation_key = GENERATION_KEYS[reads]
         try:
-            found = page_cache().get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or current_generation()
+            found = page_cache().get_many([generation_key, key])
+            generation = found.get(generation_key) or current_generation(reads)
         except Exception:
             logger.warning("page cache: lookup failed, rendering the page", exc_info=True)
             return self.get_response(request)

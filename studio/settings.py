@@ -393,9 +393,11 @@ PAGE_CACHE_VIEWS = {
     "bookings:prices": ((), _PAGE_SECONDS),
     "bookings:therapist_list": ((), _PAGE_SECONDS),
     "bookings:therapist_detail": ((), _PAGE_SECONDS),
+    # "bookings": also dropped when an appointment changes (the others are not; studio/cache.py).
     "bookings:availability_api": (
         ("service", "from", "to", "therapist"),
         env_int("AVAILABILITY_CACHE_SECONDS", 30),
+        "bookings",
     ),
 }
 # Rate limits (studio/ratelimit.py): POSTs per client address to each URL name, per window of seconds.

@@ -8,7 +8,7 @@ proves the same across processes, with a real second process writing to the data
 
 import gzip
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from bookings.models import Service, ServicePrice, Therapist, WorkingHours
 from bookings.money import format_money
 from reflexology.models import BodySystem, Technique, Zone
 from studio import cache as page_cache_module
-from studio.cache import GENERATION_KEY, current_generation, storable
+from studio.cache import GENERATION_KEYS, current_generation, storable
 
 PROJECT = Path(__file__).resolve().parents[2]
 HARDENING_URLS = "tests.hardening.urls"
@@ -228,8 +228,6 @@ def test_a_booking_takes_its_time_out_of_the_cached_availability(
     cached_twice(client, path)
     slot = slots(client, path)[5]
     with django_capture_on_commit_callbacks(execute=True):
-        from datetime import datetime
-
         book_appointment(
             service=service,
             start=datetime.fromisoformat(slot["start"]),
@@ -240,6 +238,28 @@ def test_a_booking_takes_its_time_out_of_the_cached_availability(
     after = fetch(client, path)
     assert after["X-Page-Cache"] == "miss"
     assert slot not in json.loads(text(after))["slots"]
+
+
+def test_a_booking_leaves_the_reference_pages_in_the_cache(
+    client, studio, page_cache, django_capture_on_commit_callbacks
+):
+    service = Service.objects.filter(active=True, technique__slug="classical").order_by("pk").first()
+    path = availability_path(service)
+    cached_twice(client, path)
+    for page in ("/techniques/", "/foot-map/", "/prices/"):
+        cached_twice(client, page)
+    slot = slots(client, path)[3]
+    with django_capture_on_commit_callbacks(execute=True):
+        book_appointment(
+            service=service,
+            start=datetime.fromisoformat(slot["start"]),
+            therapist=Therapist.objects.get(slug=slot["therapist"]),
+            client_name="Cache Test",
+            client_email="cache@example.com",
+        )
+    for page in ("/techniques/", "/foot-map/", "/prices/"):
+        assert fetch(client, page)["X-Page-Cache"] == "hit", page
+    assert fetch(client, path)["X-Page-Cache"] == "miss"
 
 
 def test_changed_working_hours_show_in_the_cached_availability(
@@ -264,7 +284,7 @@ def test_a_new_deployment_does_not_serve_old_pages(client, studio, page_cache, m
 
 def test_a_lost_generation_stales_every_page(client, studio, page_cache):
     cached_twice(client, "/prices/")
-    page_cache.delete(GENERATION_KEY)
+    page_cache.delete(GENERATION_KEYS["content"])
     assert fetch(client, "/prices/")["X-Page-Cache"] == "miss"
     assert fetch(client, "/prices/")["X-Page-Cache"] == "hit"
 
