@@ -5,6 +5,8 @@ Each e-mail is three templates: `<name>_subject.txt`, `<name>.txt` and (optional
 that changed the data, and never put health details into a body: e-mails carry links.
 """
 
+from contextlib import suppress
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
@@ -30,10 +32,8 @@ def send_templated_mail(
         to=to,
         reply_to=reply_to or [settings.STUDIO_EMAIL],
     )
-    try:
+    with suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    except TemplateDoesNotExist:
-        pass
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
