@@ -308,6 +308,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes announces itself at INFO on every start-up; its warnings (lockouts) still show.
+        "axes": {"level": "WARNING"},
     },
 }
 
