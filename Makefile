@@ -7,6 +7,8 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/bookings -x"`.
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help setup run test lint format data demo bench clean
 
@@ -41,7 +43,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -86,7 +86,7 @@ def test_map_views_switch_in_place_as_tabs(live_server, page, console_errors, co
     # Tab from the selected tab goes into the drawing of that view.
     page.get_by_role("tab", name="Our sources").focus()
     tab_until(page, "a.fm-zone", limit=5)
-    assert page.evaluate("document.activeElement.closest('figure').id") == "fm-view-sources"
+    assert page.evaluate("document.activeElement.closest('.fm-view').id") == "fm-view-sources"
     assert console_errors == []
 
 

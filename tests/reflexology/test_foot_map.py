@@ -46,7 +46,7 @@ class Links(HTMLParser):
         attributes = dict(attrs)
         if tag == "a" and "fm-zone" in (attributes.get("class") or "").split():
             self.shapes.append(attributes)
-        if tag == "figure" and "fm-view" in (attributes.get("class") or "").split():
+        if tag == "div" and "fm-view" in (attributes.get("class") or "").split():
             self.figures.append(attributes)
 
 
