@@ -17,55 +17,22 @@ Goal: Q constant and at most 8, T under 150.
 
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time as clock
-import uuid
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from bench.site import throwaway_database  # noqa: E402 (needs the project on the path)
+
 DAYS = 62
 THERAPISTS = 20
 BOOKINGS = 500
 ROOMS = 8
 RUNS = 7
-
-
-def throwaway_database() -> tuple[str, callable]:
-    """A DATABASE_URL for a database made for this run, and how to remove it afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import dj_database_url
-        import psycopg
-
-        config = dj_database_url.parse(url)
-        name = f"{config['NAME']}_bench_{uuid.uuid4().hex[:8]}"
-        params = {
-            "host": config.get("HOST") or None,
-            "port": config.get("PORT") or None,
-            "user": config.get("USER") or None,
-            "password": config.get("PASSWORD") or None,
-            "dbname": config["NAME"],
-            "autocommit": True,
-        }
-        with psycopg.connect(**params) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-        def drop():
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(**params) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-        return url.rsplit("/", 1)[0] + "/" + name, drop
-    folder = tempfile.mkdtemp(prefix="studio-bench-")
-    return f"sqlite:///{folder}/bench.sqlite3", lambda: shutil.rmtree(folder, ignore_errors=True)
 
 
 def build_studio(first_day: date):
@@ -217,6 +184,9 @@ def main() -> int:
             f"queries={queries} ms={ms:.0f}"
         )
     finally:
+        from django.db import connections
+
+        connections.close_all()
         cleanup()
     return 0
 
