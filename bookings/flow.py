@@ -212,10 +212,7 @@ def read_confirmation(token) -> Confirmation:
 def bookable_services():
     """Services a client may book online: active, of a published technique. Prices prefetched."""
     return (
-        Service.objects.active()
-        .filter(technique__published=True)
-        .select_related("technique")
-        .prefetch_related("level_prices")
+        Service.objects.bookable().select_related("technique").prefetch_related("level_prices")
     )
 
 

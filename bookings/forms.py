@@ -47,7 +47,7 @@ class AvailabilityQueryForm(forms.Form):
 
     def clean_service(self) -> Service:
         slug = self.cleaned_data["service"]
-        service = Service.objects.active().filter(slug=slug).first()
+        service = Service.objects.bookable().filter(slug=slug).first()
         if service is None:
             raise ValidationError(_("There is no bookable service called '%(slug)s'."), params={"slug": slug})
         return service

@@ -5,7 +5,7 @@ What the other parts of the site need to know (the booking flow, the staff area)
 - `Service` is one technique (`reflexology.Technique`) at one duration, with a base `price`, a
   `buffer_minutes` cleaning/rest time after it, and `needs_room`. `ServicePrice` rows give the
   price with a therapist of a given `Level`; `service.price_for(level)` falls back to the base
-  price. `Service.objects.active()` is what clients may book.
+  price. `Service.objects.bookable()` (active, of a published technique) is what clients may book.
 - `Therapist` (optional OneToOne `user` for the staff area: `request.user.therapist`), with a
   `level` (`Level.THERAPIST` / `SENIOR` / `MASTER`), the `services` they perform, `active`.
 - `WorkingHours`: several rows per weekday make breaks (09:00-13:00 and 14:00-18:00). Weekdays
@@ -170,6 +170,10 @@ class BookingPolicy(models.Model):
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def bookable(self):
+        """What clients may book online: active, of a published technique."""
+        return self.active().filter(technique__published=True)
 
 
 class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):

@@ -44,8 +44,7 @@ class TechniquePrices:
 
 def _services():
     return (
-        Service.objects.active()
-        .filter(technique__published=True)
+        Service.objects.bookable()
         .select_related("technique")
         .order_by("technique__order", "technique__name", "order", "duration_minutes", "name")
     )
@@ -154,7 +153,7 @@ def therapist_profile(slug: str) -> Profile | None:
 def booking_url_for_technique(technique) -> str | None:
     """Where "Book this" on a technique page leads: straight to its service when it has one,
     to the technique's choice of durations when it has several, nowhere when it has none. 1 query."""
-    slugs = list(Service.objects.active().filter(technique=technique).values_list("slug", flat=True)[:2])
+    slugs = list(Service.objects.bookable().filter(technique=technique).values_list("slug", flat=True)[:2])
     if not slugs:
         return None
     query = {"service": slugs[0]} if len(slugs) == 1 else {"technique": technique.slug}

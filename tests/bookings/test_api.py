@@ -139,6 +139,17 @@ def test_absurd_but_valid_dates_give_no_slots_not_an_error(client, studio, first
     assert response.status_code == 200 and response.json()["slots"] == []
 
 
+def test_a_service_of_an_unpublished_technique_is_not_offered(client, studio):
+    """The booking flow refuses it, so the API must not offer times for it either."""
+    service, _anna = studio
+    service.technique.published = False
+    service.technique.save(update_fields=["published"])
+    monday = next_monday()
+    response = get(client, service="classical-60", from_=monday.isoformat(), to=monday.isoformat())
+    assert response.status_code == 400
+    assert "no bookable service called 'classical-60'" in response.json()["error"]
+
+
 def test_only_get(client, studio):
     assert client.post(URL, {"service": "classical-60"}).status_code == 405
 
