@@ -57,6 +57,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -235,6 +236,18 @@ def book_appointment(
     return appointment
 
 
+def price_after_move(
+    appointment: Appointment, therapist: Therapist, service: Service | None = None
+) -> Decimal:
+    """What `appointment` costs once moved to `therapist`: the agreed price, unless the level changes.
+
+    Reads `service.level_prices` (prefetch them when pricing many therapists).
+    """
+    if therapist.level == appointment.therapist.level:
+        return appointment.price
+    return (service or appointment.service).price_for(therapist.level)
+
+
 def reschedule_appointment(
     *,
     appointment: Appointment,
@@ -296,8 +309,7 @@ def reschedule_appointment(
         locked.end = new_start + service.duration
         locked.blocked_until = locked.end + service.buffer
         locked.room_id = pick_room(data, new_start)
-        if chosen.level != old_therapist.level:
-            locked.price = service.price_for(chosen.level)
+        locked.price = price_after_move(locked, chosen, service)
         locked.therapist = chosen
         locked.reminder_sent_at = None
         _save_guarded(locked)

@@ -49,7 +49,7 @@ from bookings.availability import (
     studio_zone,
     unavailable_reason,
 )
-from bookings.booking import BookingError, check_screening
+from bookings.booking import BookingError, check_screening, price_after_move
 from bookings.models import Appointment, BookingPolicy, Service, Therapist
 from bookings.selectors import price_list
 
@@ -211,9 +211,7 @@ def read_confirmation(token) -> Confirmation:
 
 def bookable_services():
     """Services a client may book online: active, of a published technique. Prices prefetched."""
-    return (
-        Service.objects.bookable().select_related("technique").prefetch_related("level_prices")
-    )
+    return Service.objects.bookable().select_related("technique").prefetch_related("level_prices")
 
 
 def is_slug(value, *, longest: int = 80) -> bool:
@@ -256,16 +254,17 @@ def price_with(service: Service) -> PriceFor:
 
 
 def price_when_moving(appointment: Appointment, service: Service | None = None) -> PriceFor:
-    """What a moved session costs with a therapist (bookings.booking.reschedule_appointment's rule).
+    """What a moved session costs with each therapist (`bookings.booking.price_after_move`).
 
-    `service`: the appointment's service with its prices prefetched, when the caller has it.
+    `service`: the appointment's service with its prices prefetched, when the caller has it. If not,
+    they are fetched once, the first time a therapist of another level is priced.
     """
     service = service or appointment.service
 
     def price(therapist: Therapist) -> Decimal:
-        if therapist.level == appointment.therapist.level:
-            return appointment.price
-        return service.price_for(therapist.level)
+        if therapist.level != appointment.therapist.level:
+            prefetch_related_objects([service], "level_prices")  # a no-op once fetched
+        return price_after_move(appointment, therapist, service)
 
     return price
 

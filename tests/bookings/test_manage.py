@@ -2,7 +2,7 @@
 the rules; tampered links are a friendly 404; sending a form twice changes (and e-mails) once."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,12 +10,15 @@ from django.utils import timezone
 from bookings.booking import cancel_appointment
 from bookings.flow import read_slot
 from bookings.links import LinkInvalid, manage_link_token, open_manage_link
-from bookings.models import Appointment, AppointmentStatus
+from bookings.models import Appointment, AppointmentStatus, Level
 from tests.bookings.factories import at, make_appointment, make_therapist
 from tests.bookings.flow_support import book, make_studio, manage_path, slot_token
 from tests.utils import assert_csp_clean
 
 pytestmark = pytest.mark.django_db
+
+
+NINE_TO_SIX = {weekday: [(time(9), time(18))] for weekday in range(7)}
 
 
 @pytest.fixture
@@ -258,6 +261,19 @@ def test_the_move_picker_query_count_is_pinned_and_flat(
         )
     with django_assert_num_queries(8):
         client.get(manage_path(appointment, "move/"))
+
+
+def test_the_move_picker_prices_therapists_of_other_levels_without_a_query_each(
+    client, studio, appointment, django_assert_num_queries
+):
+    """Boris is senior and Anna's client pays the therapist price: the senior price is looked up once."""
+    with django_assert_num_queries(8):
+        client.get(manage_path(appointment, "move/"), {"therapist": "boris"})
+    for i in range(20):
+        make_therapist(f"senior-{i}", level=Level.SENIOR, services=[studio["service"]], hours=NINE_TO_SIX)
+    with django_assert_num_queries(8):
+        response = client.get(manage_path(appointment, "move/"))
+    assert "2\N{NO-BREAK SPACE}900" in html(response)
 
 
 def test_the_cancel_and_move_confirmation_pages_are_pinned_and_flat(
