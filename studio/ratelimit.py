@@ -8,7 +8,8 @@ to wait and keeps what they typed: it holds their fields in a form that sends th
 
 The client address is REMOTE_ADDR; behind our own TLS proxy (BEHIND_TLS_PROXY=1) it is the last
 address of X-Forwarded-For, the one that proxy saw (earlier entries are whatever the client claimed).
-IPv6 addresses are counted per /64, the block one subscriber usually holds.
+IPv6 addresses are counted per /64, the block one subscriber usually holds. django-axes (staff
+sign-in lockouts) reads the same address through `client_ip` (settings.AXES_CLIENT_IP_CALLABLE).
 
 If the cache cannot be reached the request goes through (logged): refusing every booking because a
 counter is down would be worse than not counting for a while.
@@ -32,7 +33,14 @@ from studio.logging import log_event
 logger = logging.getLogger(__name__)
 
 
-def client_address(request) -> str:
+def client_ip(request) -> str | None:
+    """The client's IP address as a string, or None when there is no valid one.
+
+    REMOTE_ADDR; behind our own TLS proxy (RATE_LIMIT_TRUST_FORWARDED_FOR, from BEHIND_TLS_PROXY)
+    the last address of X-Forwarded-For. An IPv4-mapped IPv6 address is given as IPv4. Also
+    django-axes' AXES_CLIENT_IP_CALLABLE, which stores it in a GenericIPAddressField: hence a plain
+    address or None, never a network.
+    """
     address = request.META.get("REMOTE_ADDR", "") or ""
     if settings.RATE_LIMIT_TRUST_FORWARDED_FOR:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -41,12 +49,21 @@ def client_address(request) -> str:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return "unknown"
-    if parsed.version == 6:
-        if parsed.ipv4_mapped:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address) + "/64"
+        return None
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
     return str(parsed)
+
+
+def client_address(request) -> str:
+    """What the rate limits count by: client_ip(), IPv6 per /64, "unknown" when there is none."""
+    address = client_ip(request)
+    if address is None:
+        return "unknown"
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address) + "/64"
+    return address
 
 
 def hit(*, scope: str, address: str, limit: int, seconds: int, now: float | None = None) -> tuple[bool, int]:

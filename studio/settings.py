@@ -355,7 +355,8 @@ INTAKE_OLDEST_AGE = env_int("INTAKE_OLDEST_AGE", 120)
 # user name from one address, that pair waits AXES_COOLOFF_TIME (a locked page, HTTP 429). Keyed on
 # the pair, not the address alone, because the front desk shares one address: a colleague's typos
 # must not lock everyone out. Sessions end after SESSION_COOKIE_AGE and when the browser closes
-# (see Auth above). Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER to the header it sets.
+# (see Auth above). The address is the rate limits' one (studio/ratelimit.py, client_ip): behind
+# our TLS proxy (BEHIND_TLS_PROXY=1) the last X-Forwarded-For entry, not the proxy's own address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -366,6 +367,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bookings.staff.views.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "studio.ratelimit.client_ip"
 # --- End of Staff area ----------------------------------------------------------------------
 
 # --- Booking flow ---------------------------------------------------------------------------

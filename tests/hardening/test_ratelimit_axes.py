@@ -1,0 +1,72 @@
+"""Staff sign-in lockouts (django-axes) use the rate limits' client address (studio.ratelimit.client_ip):
+behind our TLS proxy every request comes from the proxy, so axes must key on the forwarded address,
+or anyone could lock a staff account for everyone by failing to sign in as it."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.test import RequestFactory
+
+from studio.ratelimit import client_ip
+
+PROXY = "10.0.0.2"
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.RATE_LIMIT_TRUST_FORWARDED_FOR = True
+
+
+@pytest.fixture
+def desk(django_user_model):
+    return django_user_model.objects.create_user("desk", password=PASSWORD)
+
+
+def sign_in(client, forwarded_for, password):
+    return client.post(
+        "/staff/login/",
+        {"username": "desk", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_axes_reads_the_client_address_from_the_ratelimit_module():
+    assert settings.AXES_CLIENT_IP_CALLABLE == "studio.ratelimit.client_ip"
+
+
+def test_behind_the_proxy_each_forwarded_address_is_locked_out_on_its_own(client, db, desk, behind_proxy):
+    attacker = "198.51.100.1, 203.0.113.66"  # the first entry is whatever the client claimed
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, attacker, "wrong")
+    assert sign_in(client, attacker, PASSWORD).status_code == 429
+
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.66"]
+
+    # The member of staff, through the same proxy from their own address, still signs in.
+    assert sign_in(client, "203.0.113.7", PASSWORD).status_code == 302
+
+
+def test_without_the_proxy_the_forwarded_header_is_ignored(client, db, desk):
+    sign_in(client, "203.0.113.66", "wrong")
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [PROXY]
+
+
+@pytest.mark.parametrize(
+    ("address", "forwarded", "trusted", "expected"),
+    [
+        ("192.0.2.7", None, False, "192.0.2.7"),
+        ("192.0.2.7", "203.0.113.9", False, "192.0.2.7"),
+        ("10.0.0.2", "198.51.100.1, 203.0.113.9", True, "203.0.113.9"),
+        ("10.0.0.2", "not an address", True, None),
+        ("2001:db8:1:2:aaaa::1", None, False, "2001:db8:1:2:aaaa::1"),  # no /64 grouping here
+        ("::ffff:192.0.2.7", None, False, "192.0.2.7"),
+        ("not an address", None, False, None),
+        ("", None, False, None),
+    ],
+)
+def test_client_ip_is_a_plain_address_or_none(settings, address, forwarded, trusted, expected):
+    settings.RATE_LIMIT_TRUST_FORWARDED_FOR = trusted
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    assert client_ip(RequestFactory().post("/", REMOTE_ADDR=address, **extra)) == expected
