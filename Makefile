@@ -20,7 +20,9 @@ help:
 
 $(VENV)/.installed: pyproject.toml
 	@python_bin=$$(scripts/find-python) || exit 1; \
-	 [ -x $(PY) ] || { echo "Creating $(VENV) with $$python_bin"; "$$python_bin" -m venv $(VENV); }
+	 if ! $(PY) -m pip --version >/dev/null 2>&1; then \
+	     echo "Creating $(VENV) with $$python_bin"; "$$python_bin" -m venv --clear $(VENV) || exit 1; \
+	 fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@
