@@ -1,4 +1,4 @@
-"""Project-level pages: home, health check, and placeholders for pages still being built."""
+"""Project-level pages: home, the health check, and the error pages (400/413, 500/503)."""
 
 import logging
 import sys
@@ -34,11 +34,6 @@ def healthz(request):
         logger.warning("healthz: database unavailable", exc_info=True)
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def placeholder(request, title, **kwargs):
-    """A calm 'being prepared' page for a section another piece of work will fill in."""
-    return render(request, "studio/placeholder.html", {"title": title})
 
 
 # --- Error pages (handler400 / handler500 in studio/urls.py) -----------------------------------------
