@@ -59,4 +59,4 @@ bench: setup
 	$(PY) bench/load.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache db.sqlite3 page-cache
