@@ -144,9 +144,11 @@ def book_appointment(
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
 
     `idempotency_key` (e.g. a random value in the confirm form) makes a resubmitted or double-clicked
-    form return the appointment the first submission created. `user` is the staff member booking
-    on a client's behalf (recorded in the history). `override_reason` lets a manager book despite a
-    screening refusal (see the module docstring). Raises BookingError / SlotUnavailable / NotSuitable.
+    form return the appointment the first submission created, marked `resubmitted = True` (a new
+    one has `resubmitted = False`: send the confirmation for that one only). `user` is the staff
+    member booking on a client's behalf (recorded in the history). `override_reason` lets a manager
+    book despite a screening refusal (see the module docstring). Raises BookingError /
+    SlotUnavailable / NotSuitable.
     """
     _require_aware(start)
     if source not in AppointmentSource.values:
@@ -171,11 +173,11 @@ def book_appointment(
         )
         candidates = [therapist.pk] if therapist is not None else _performing_ids(service)
         locked = _lock(therapist_ids=candidates, rooms=service.needs_room)
-        if idempotency_key:
-            # After the locks: a concurrent twin of this request has committed by now.
-            earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-            if earlier is not None:
-                return _same_request(earlier, service=service, start=start, email=client.email)
+        # After the locks: a concurrent twin of this request has committed by now.
+        earlier = earlier_booking(idempotency_key, service_slug=service.slug, start=start, email=client.email)
+        if earlier is not None:
+            earlier.resubmitted = True
+            return earlier
         if therapist is not None:
             therapist = _fresh(locked, therapist)
         policy = BookingPolicy.current()
@@ -208,6 +210,7 @@ def book_appointment(
             idempotency_key=idempotency_key,
             created_at=now,
         )
+        appointment.resubmitted = False
         _save_guarded(appointment)
         record_event(
             appointment=appointment,
@@ -234,6 +237,25 @@ def book_appointment(
                 now=now,
             )
     return appointment
+
+
+def earlier_booking(
+    idempotency_key: str, *, service_slug: str, start: datetime, email: str
+) -> Appointment | None:
+    """The appointment an earlier submission of the same booking form made, if any.
+
+    BookingError if the key was used for a different booking (a tampered or reused form).
+    `book_appointment` returns it rather than booking twice; a caller that has to answer before
+    booking (a slot already gone, a price changed) asks here first.
+    """
+    if not idempotency_key:
+        return None
+    earlier = Appointment.objects.select_related("service").filter(idempotency_key=idempotency_key).first()
+    if earlier is None:
+        return None
+    if (earlier.service.slug, earlier.start, earlier.client_email) != (service_slug, start, email):
+        raise BookingError(_("This booking form was already used. Please start again from the booking page."))
+    return earlier
 
 
 def price_after_move(
@@ -447,14 +469,12 @@ def check_screening(*, questionnaire, technique) -> None:
         raise BookingError(
             _("Your health questionnaire is out of date. Please fill it in again before booking.")
         )
-    outcome = Outcome(questionnaire.outcome_for(technique))
-    if outcome in BOOKABLE:
+    if questionnaire.effective_outcome_for(technique) in BOOKABLE:  # doctor's notes on file count (R8)
         return
+    outcome = Outcome(questionnaire.outcome_for(technique))
     reasons = [str(reason) for reason in questionnaire.reasons_for(technique)]
     because = " ".join(reasons)
     if outcome == Outcome.NEEDS_CLEARANCE:
-        if questionnaire.has_clearance_for(technique):
-            return
         message = _(
             "Before we can book %(technique)s for you we need a note from your doctor. %(because)s"
         ) % {"technique": technique.name, "because": because}
@@ -518,12 +538,6 @@ def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
     if len(phone) > 40:
         raise BookingError(_("Please enter a shorter phone number."))
     return _ClientDetails(name=name, email=email, phone=phone)
-
-
-def _same_request(earlier: Appointment, *, service: Service, start: datetime, email: str) -> Appointment:
-    if earlier.service_id == service.pk and earlier.start == start and earlier.client_email == email:
-        return earlier
-    raise BookingError(_("This booking form was already used. Please start again from the booking page."))
 
 
 def _fresh(locked: dict[int, Therapist], therapist: Therapist) -> Therapist:

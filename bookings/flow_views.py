@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from bookings import selectors
-from bookings.booking import BookingError, NotSuitable, SlotUnavailable, book_appointment, check_screening
+from bookings.booking import (
+    BookingError,
+    NotSuitable,
+    SlotUnavailable,
+    book_appointment,
+    check_screening,
+    earlier_booking,
+)
 from bookings.flow import (
     Confirmation,
     FlowError,
@@ -478,17 +484,15 @@ def summary(request: HttpRequest):
 
 def _booked_with(confirmation: Confirmation, contact: dict) -> Appointment | None:
     """The appointment this very confirmation form already made, if any (a resubmission)."""
-    earlier = Appointment.objects.select_related("service").filter(idempotency_key=confirmation.key).first()
-    if earlier is None:
-        return None
-    same = (
-        earlier.service.slug == confirmation.slot.service
-        and earlier.start == confirmation.slot.start
-        and earlier.client_email == contact["email"]
-    )
-    if not same:
-        raise FlowError(_("This booking form was already used. Please start again from the booking page."))
-    return earlier
+    try:
+        return earlier_booking(
+            confirmation.key,
+            service_slug=confirmation.slot.service,
+            start=confirmation.slot.start,
+            email=contact["email"],
+        )
+    except BookingError as error:
+        raise FlowError(error.message) from error
 
 
 def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, contact, questionnaire):
@@ -550,7 +554,6 @@ def _confirm(request: HttpRequest, confirmation: Confirmation):
             return _done(earlier)
         return _price_changed(request, resolved, confirmation, contact, questionnaire)
 
-    now = timezone.now()
     try:
         appointment = book_appointment(
             service=resolved.service,
@@ -561,7 +564,6 @@ def _confirm(request: HttpRequest, confirmation: Confirmation):
             therapist=resolved.preference,
             questionnaire=questionnaire,
             idempotency_key=confirmation.key,
-            now=now,
         )
     except NotSuitable as refusal:
         back = _slot_step_url("bookings:book_summary", token)
@@ -584,8 +586,7 @@ def _confirm(request: HttpRequest, confirmation: Confirmation):
             notice=refusal.message,
             status=400,
         )
-    # A new booking has this request's `now` as its creation time; a resubmission gets the first one.
-    if appointment.created_at == now:
+    if not appointment.resubmitted:
         notify_booked(appointment)
     return _done(appointment)
 

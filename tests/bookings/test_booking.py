@@ -16,6 +16,7 @@ from bookings.booking import (
     cancel_appointment,
     change_deadline,
     client_can_change,
+    earlier_booking,
     mark_attendance,
     reschedule_appointment,
 )
@@ -340,6 +341,16 @@ def test_a_resubmitted_form_returns_the_first_booking(studio, now):
     first = book(studio, now, idempotency_key="form-123")
     again = book(studio, now, idempotency_key="form-123")
     assert again.pk == first.pk and Appointment.objects.count() == 1
+    assert (first.resubmitted, again.resubmitted) == (False, True)  # only the first one is mailed
+
+
+def test_an_empty_key_never_matches_an_earlier_booking(studio, now):
+    booked = book(studio, now)  # no key: a staff booking from an older form, say
+    assert booked.idempotency_key == ""
+    found = earlier_booking(
+        "", service_slug=studio["service"].slug, start=booked.start, email=booked.client_email
+    )
+    assert found is None
 
 
 def test_a_reused_key_with_other_details_is_refused(studio, now):

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data
 from bookings.booking import BookingError, NotSuitable, book_appointment, notice_for
-from bookings.models import Appointment, AppointmentSource, BookingPolicy, Service
+from bookings.models import AppointmentSource, BookingPolicy, Service
 from bookings.notifications import notify_booked
 from bookings.staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
 from bookings.staff.permissions import staff_view
 from bookings.staff.screening import flags_for
-from intake.models import Outcome, Questionnaire
+from intake.models import BOOKABLE, Outcome, Questionnaire
 
 
 def _slots(search, policy: BookingPolicy) -> list:
@@ -52,7 +52,6 @@ def book(request):
             data = form.cleaned_data
             key = data["key"]
             questionnaire = _questionnaire(data["client_email"]) if data["attach_questionnaire"] else None
-            repeated = bool(key) and Appointment.objects.filter(idempotency_key=key).exists()
             try:
                 appointment = book_appointment(
                     service=data["service"],
@@ -73,7 +72,7 @@ def book(request):
             except BookingError as error:
                 form.add_error(None, str(error))
             else:
-                if not repeated:
+                if not appointment.resubmitted:
                     notify_booked(appointment)
                 messages.success(
                     request,
@@ -130,7 +129,7 @@ def questionnaire_lookup(request):
         "questionnaire": questionnaire,
         "flags": flags,
         "outcome": outcome,
-        "refused": outcome == Outcome.DECLINE
-        or (outcome == Outcome.NEEDS_CLEARANCE and not questionnaire.has_clearance_for(service.technique)),
+        "refused": outcome is not None
+        and questionnaire.effective_outcome_for(service.technique) not in BOOKABLE,
     }
     return render(request, "bookings/staff/includes/_questionnaire_lookup.html", context)

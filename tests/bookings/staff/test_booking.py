@@ -134,6 +134,29 @@ def test_a_resubmitted_form_books_once_and_mails_once(
     assert len(mailoutbox) == 1
 
 
+def test_a_twin_submission_that_lands_first_still_means_one_email(
+    client, studio, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A double click: the twin request books while this one is on its way; only the twin mails."""
+    from bookings.notifications import notify_booked
+    from bookings.staff.views import booking as view
+
+    def twin_first(**kwargs):
+        twin = book_appointment(**{**kwargs, "now": None})
+        notify_booked(twin)
+        return book_appointment(**kwargs)
+
+    monkeypatch.setattr(view, "book_appointment", twin_first)
+    client.force_login(studio.user("reception"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(BOOK, booking(studio))
+
+    assert response.status_code == 302
+    assert Appointment.objects.filter(client_email="phoebe@example.com").count() == 1
+    assert len(mailoutbox) == 1
+
+
 def test_any_therapist_takes_the_one_the_engine_chose(client, studio):
     client.force_login(studio.user("reception"))
 
