@@ -17,7 +17,6 @@ counter is down would be worse than not counting for a while.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import logging
 import math
@@ -26,6 +25,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 
 from studio.logging import log_event
@@ -64,6 +64,11 @@ def client_address(request) -> str:
     if parsed.version == 6:
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address) + "/64"
     return address
+
+
+def logged_client(address: str) -> str:
+    """A short pseudonym for an address in the logs: stable within a deployment (keyed on SECRET_KEY)."""
+    return salted_hmac("studio.ratelimit", address, algorithm="sha256").hexdigest()[:12]
 
 
 def hit(*, scope: str, address: str, limit: int, seconds: int, now: float | None = None) -> tuple[bool, int]:
@@ -124,7 +129,7 @@ class RateLimitMiddleware:
         log_event(
             "ratelimit.refused",
             view=match.view_name,
-            client=hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:12],
+            client=logged_client(address),
             retry_after=retry_after,
         )
         return too_many(request, retry_after=retry_after)

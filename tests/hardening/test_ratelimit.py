@@ -1,6 +1,9 @@
 """Rate limits on the forms that write (studio/ratelimit.py): counted per address and URL name, only for
 POSTs, refused with a friendly 429 that keeps what was typed, and never a reason to refuse everyone."""
 
+import logging
+import re
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -8,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from studio import ratelimit
-from studio.ratelimit import client_address, hit
+from studio.ratelimit import client_address, hit, logged_client
 from tests.utils import assert_csp_clean
 
 TYPED = {
@@ -140,3 +143,21 @@ def test_a_very_long_user_name_at_the_staff_sign_in_is_refused_not_a_500(client,
         response = client.post("/staff/login/", {"username": "u" * length, "password": "wrong"})
         assert response.status_code == 200
         assert "Please enter a correct" in response.content.decode()
+
+
+def test_a_refusal_is_logged_with_a_pseudonym_for_the_address_not_the_address(client, db, limits, caplog):
+    with caplog.at_level(logging.INFO, logger="studio.events"):
+        for _ in range(4):
+            post(client, "/intake/", TYPED, address="192.0.2.10")
+    (refused,) = [record for record in caplog.records if getattr(record, "event", "") == "ratelimit.refused"]
+    assert refused.f_client == logged_client("192.0.2.10")
+    assert re.fullmatch(r"[0-9a-f]{12}", refused.f_client)
+    assert "192.0.2.10" not in caplog.text
+
+
+def test_the_logged_pseudonym_is_stable_per_deployment_and_differs_per_address(settings):
+    first = logged_client("192.0.2.10")
+    assert logged_client("192.0.2.10") == first
+    assert logged_client("192.0.2.11") != first
+    settings.SECRET_KEY = "another-deployment-" + "x" * 50
+    assert logged_client("192.0.2.10") != first
