@@ -437,6 +437,27 @@ def any_therapist_reason(data: AvailabilityData, *, start: datetime) -> str | No
     return _("Nobody is free at that time. Please choose another.")
 
 
+def choose_therapist(
+    data: AvailabilityData, *, therapist: Therapist | None, start: datetime
+) -> tuple[Therapist | None, str]:
+    """Who takes the service at `start`: `therapist` if they can, else whoever `compute_slots` offers.
+
+    Returns (the therapist, as loaded in `data`, "") or (None, why not in a client's words): what
+    booking re-checks under its locks and what the booking flow checks before its summary.
+    """
+    if therapist is not None:
+        reason = unavailable_reason(data, therapist=therapist, start=start)
+        if reason:
+            return None, reason
+        return next(candidate for candidate in data.therapists if candidate.pk == therapist.pk), ""
+    for slot in compute_slots(data):
+        if slot.start == start:
+            return slot.therapist, ""
+    return None, any_therapist_reason(data, start=start) or _(
+        "Nobody is free at that time. Please choose another."
+    )
+
+
 def _neutral_reason(code: str, data: AvailabilityData) -> str:
     if code == "grid":
         return _grid_message(data)

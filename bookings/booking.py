@@ -67,12 +67,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import (
-    any_therapist_reason,
-    compute_slots,
+    choose_therapist,
     load_availability_data,
     pick_room,
     studio_zone,
-    unavailable_reason,
 )
 from bookings.models import (
     Actor,
@@ -629,14 +627,7 @@ def _save_guarded(appointment: Appointment) -> None:
 
 def _choose_therapist(data, *, therapist: Therapist | None, start: datetime) -> Therapist:
     """The therapist who takes the session, re-checked under the locks; SlotUnavailable if nobody."""
-    if therapist is not None:
-        reason = unavailable_reason(data, therapist=therapist, start=start)
-        if reason:
-            raise SlotUnavailable(reason)
-        return next(candidate for candidate in data.therapists if candidate.pk == therapist.pk)
-    for slot in compute_slots(data):
-        if slot.start == start:
-            return slot.therapist
-    raise SlotUnavailable(
-        any_therapist_reason(data, start=start) or _("Nobody is free at that time. Please choose another.")
-    )
+    chosen, reason = choose_therapist(data, therapist=therapist, start=start)
+    if chosen is None:
+        raise SlotUnavailable(reason)
+    return chosen

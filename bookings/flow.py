@@ -42,12 +42,11 @@ from django.utils.translation import gettext_lazy
 
 from bookings.availability import (
     Slot,
-    any_therapist_reason,
+    choose_therapist,
     compute_slots,
     load_availability_data,
     slots_by_day,
     studio_zone,
-    unavailable_reason,
 )
 from bookings.booking import BookingError, check_screening, price_after_move
 from bookings.models import Appointment, BookingPolicy, Service, Therapist
@@ -331,19 +330,9 @@ def resolve_slot(
         policy=policy,
         exclude_appointment_id=appointment.pk if appointment is not None else None,
     )
-    if preference is not None:
-        reason = unavailable_reason(data, therapist=preference, start=start)
-        therapist = preference
-    else:
-        therapist = next((slot.therapist for slot in compute_slots(data) if slot.start == start), None)
-        reason = None if therapist is not None else any_therapist_reason(data, start=start)
-    if reason or therapist is None:
-        raise SlotGone(
-            reason or _("Nobody is free at that time. Please choose another."),
-            service=service,
-            preference=preference,
-            start=start,
-        )
+    therapist, reason = choose_therapist(data, therapist=preference, start=start)  # as booking will
+    if therapist is None:
+        raise SlotGone(reason, service=service, preference=preference, start=start)
     price_for = price_when_moving(appointment, service) if appointment is not None else price_with(service)
     price = price_for(therapist)
     return ResolvedSlot(
