@@ -5,7 +5,8 @@ change is two calls:
 
     stranded = outside_hours(therapist=..., periods=..., now=...)       # or during_time_off(...),
                                                                          # on_closed_days(...)
-    result = apply_change(save=..., stranded=..., seen_ids=..., decision=..., message=..., user=...)
+    result = apply_change(save=..., find_stranded=..., seen_ids=..., decision=..., message=...,
+                          change=..., user=..., therapist=...)   # therapist=None: the whole studio
 
 The first lists the booked, not yet finished sessions the change would strand; the staff member
 sees them and decides: keep them as exceptions (each gets an `EventKind.EXCEPTION` line in its
@@ -13,6 +14,13 @@ history), or cancel them with a reason and e-mail the clients (through `cancel_a
 audited; the caller sends the e-mails), or go back and change nothing. `apply_change` saves and
 resolves in one transaction, and refuses (`ScheduleChangeError`) when the list changed since it was
 shown or no decision was given for a non-empty list, so nobody approves sessions they did not see.
+
+Concurrency: a change makes a therapist less available, as a booking does, so it takes the same
+locks the same way (`bookings.booking`): at the top of its transaction it locks the therapist's row
+(every active therapist's, by id, for a studio closure) before it re-lists the stranded sessions and
+saves. A booking in flight then either commits first (and is listed) or waits and re-checks against
+the new hours (and is refused); it never slips in unseen. On SQLite the IMMEDIATE transaction
+serialises the two instead.
 """
 
 from __future__ import annotations
@@ -21,13 +29,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.availability import studio_zone
-from bookings.booking import BookingError, cancel_appointment, record_event
+from bookings.booking import BookingError, _lock, _locked_transaction, cancel_appointment, record_event
 from bookings.models import Actor, Appointment, EventKind, Therapist
 
 
@@ -105,6 +113,7 @@ def apply_change(
     message: str,
     change: str,
     user,
+    therapist: Therapist | None = None,
     now: datetime | None = None,
 ) -> ChangeResult:
     """Save a schedule change and deal with the sessions it strands, all or nothing.
@@ -112,37 +121,73 @@ def apply_change(
     `find_stranded` is re-run inside the transaction; `seen_ids` are the sessions the staff member
     was shown (None when they were shown none). `decision` is a `Decision`; `message` is the reason kept
     with cancelled sessions; `change` is a short description for the kept sessions' history.
+    `therapist` is whose schedule changes; None means the whole studio's (a closure). Their row (every
+    active therapist's for None) is locked before anything is checked, as a booking locks it.
     """
     now = now or timezone.now()
     if decision == Decision.BACK:
         raise ScheduleChangeError(_("Nothing was changed."))
     message = (message or "").strip()[:300]
-    with transaction.atomic():
-        stranded = find_stranded()
-        if sorted(a.pk for a in stranded) != sorted(seen_ids or []):
-            raise ScheduleChangeError(
-                _("The sessions affected by this change have changed meanwhile. Please look at them again.")
+    try:
+        with _locked_transaction():
+            _lock_schedule(therapist)
+            return _check_and_save(
+                save=save,
+                stranded=find_stranded(),
+                seen_ids=seen_ids,
+                decision=decision,
+                message=message,
+                change=change,
+                user=user,
+                now=now,
             )
-        if stranded and decision not in (Decision.KEEP, Decision.CANCEL):
-            raise ScheduleChangeError(_("Please choose what to do with the sessions listed."))
-        if stranded and decision == Decision.CANCEL and not message:
-            raise ScheduleChangeError(_("Please give a reason for cancelling these sessions."))
-        result = ChangeResult(saved=save())
-        for appointment in stranded:
-            if decision == Decision.CANCEL:
-                result.cancelled.append(
-                    cancel_appointment(
-                        appointment=appointment, by=Actor.STAFF, reason=message, user=user, now=now
-                    )
+    except ScheduleChangeError:
+        raise
+    except BookingError as error:  # e.g. a lock wait timed out: nothing was saved
+        raise ScheduleChangeError(str(error)) from error
+
+
+def _lock_schedule(therapist: Therapist | None) -> None:
+    """Lock what the change makes less available with the booking functions' own helper.
+
+    The same rows (one therapist, or every active one), in the same order (by id), with the same
+    limit on lock waits (`_locked_transaction`) as `book_appointment`, so the two queue, never deadlock.
+    """
+    if therapist is not None:
+        ids = [therapist.pk]
+    else:
+        ids = list(Therapist.objects.active().order_by("pk").values_list("pk", flat=True))
+    _lock(therapist_ids=ids, rooms=False)
+
+
+def _check_and_save(
+    *, save, stranded: list[Appointment], seen_ids, decision: str, message: str, change: str, user, now
+) -> ChangeResult:
+    """Inside the change's transaction, under the locks: refuse, or save and resolve `stranded`."""
+    if sorted(a.pk for a in stranded) != sorted(seen_ids or []):
+        raise ScheduleChangeError(
+            _("The sessions affected by this change have changed meanwhile. Please look at them again.")
+        )
+    if stranded and decision not in (Decision.KEEP, Decision.CANCEL):
+        raise ScheduleChangeError(_("Please choose what to do with the sessions listed."))
+    if stranded and decision == Decision.CANCEL and not message:
+        raise ScheduleChangeError(_("Please give a reason for cancelling these sessions."))
+    result = ChangeResult(saved=save())
+    for appointment in stranded:
+        if decision == Decision.CANCEL:
+            result.cancelled.append(
+                cancel_appointment(
+                    appointment=appointment, by=Actor.STAFF, reason=message, user=user, now=now
                 )
-            else:
-                record_event(
-                    appointment=appointment,
-                    kind=EventKind.EXCEPTION,
-                    by=Actor.STAFF,
-                    user=user,
-                    details={"change": change[:200]},
-                    now=now,
-                )
-                result.kept.append(appointment)
+            )
+        else:
+            record_event(
+                appointment=appointment,
+                kind=EventKind.EXCEPTION,
+                by=Actor.STAFF,
+                user=user,
+                details={"change": change[:200]},
+                now=now,
+            )
+            result.kept.append(appointment)
     return result

@@ -54,8 +54,10 @@ def _confirm(request, *, stranded, title: str, back_url: str, form=None, error: 
     return render(request, "bookings/staff/stranded.html", context, status=409 if error else 200)
 
 
-def _change(request, *, find_stranded, save, change: str, title: str, back_url: str):
+def _change(request, *, therapist, find_stranded, save, change: str, title: str, back_url: str):
     """Shared by the three kinds of change: list the stranded sessions, or apply the decision.
+
+    `therapist` is whose schedule changes (None: the whole studio's); `apply_change` locks it.
 
     Returns a response (the list to decide on), None when the change was saved (the caller
     redirects), or WENT_BACK (the caller shows its form again, as typed).
@@ -79,6 +81,7 @@ def _change(request, *, find_stranded, save, change: str, title: str, back_url: 
             message=choice.cleaned_data.get("message", ""),
             change=change,
             user=request.user,
+            therapist=therapist,
         )
     except ScheduleChangeError as error:
         return _confirm(request, stranded=find_stranded(), title=title, back_url=back_url, error=str(error))
@@ -139,6 +142,7 @@ def working_hours(request, slug):
             ]
             response = _change(
                 request,
+                therapist=therapist,
                 find_stranded=lambda: outside_hours(therapist=therapist, periods=periods),
                 save=formset.save,
                 change=_("%(name)s's working hours changed") % {"name": therapist.name},
@@ -171,6 +175,7 @@ def time_off(request, slug):
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             response = _change(
                 request,
+                therapist=therapist,
                 find_stranded=lambda: during_time_off(therapist=therapist, start=start, end=end),
                 save=form.save,
                 change=_("%(name)s is away") % {"name": therapist.name},
@@ -210,6 +215,7 @@ def closures(request):
             first, last = form.cleaned_data["start_date"], form.cleaned_data["end_date"]
             response = _change(
                 request,
+                therapist=None,
                 find_stranded=lambda: on_closed_days(first=first, last=last),
                 save=form.save,
                 change=_("The studio is closed"),
