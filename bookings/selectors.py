@@ -57,6 +57,17 @@ def _price_row(service: Service, levels) -> ServicePriceRow:
     return ServicePriceRow(service=service, price=min(row.price for row in prices), level_prices=prices)
 
 
+def _by_technique(rows) -> list[TechniquePrices]:
+    """Price rows (in technique order) grouped under their technique."""
+    groups: list[TechniquePrices] = []
+    for row in rows:
+        if groups and groups[-1].technique.pk == row.service.technique_id:
+            groups[-1].rows.append(row)
+        else:
+            groups.append(TechniquePrices(technique=row.service.technique, rows=[row]))
+    return groups
+
+
 def price_list() -> list[TechniquePrices]:
     """Active services grouped by technique, each with its prices by therapist level."""
     services = _services().prefetch_related(
@@ -65,14 +76,10 @@ def price_list() -> list[TechniquePrices]:
             "therapists", queryset=Therapist.objects.active().only("pk", "level"), to_attr="active_therapists"
         ),
     )
-    groups: list[TechniquePrices] = []
-    for service in services:
-        row = _price_row(service, (therapist.level for therapist in service.active_therapists))
-        if groups and groups[-1].technique.pk == service.technique_id:
-            groups[-1].rows.append(row)
-        else:
-            groups.append(TechniquePrices(technique=service.technique, rows=[row]))
-    return groups
+    return _by_technique(
+        _price_row(service, (therapist.level for therapist in service.active_therapists))
+        for service in services
+    )
 
 
 @dataclass
@@ -139,13 +146,10 @@ def therapist_profile(slug: str) -> Profile | None:
     )
     if therapist is None:
         return None
-    groups: list[TechniquePrices] = []
-    for service in therapist.bookable_services:
-        row = ServicePriceRow(service=service, price=service.price_for(therapist.level))
-        if groups and groups[-1].technique.pk == service.technique_id:
-            groups[-1].rows.append(row)
-        else:
-            groups.append(TechniquePrices(technique=service.technique, rows=[row]))
+    groups = _by_technique(
+        ServicePriceRow(service=service, price=service.price_for(therapist.level))
+        for service in therapist.bookable_services
+    )
     days = sorted(set(WorkingHours.objects.filter(therapist=therapist).values_list("weekday", flat=True)))
     return Profile(therapist=therapist, groups=groups, weekdays=weekday_summary(days))
 
