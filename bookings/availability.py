@@ -428,7 +428,8 @@ def any_therapist_reason(data: AvailabilityData, *, start: datetime) -> str | No
     reason = general_reason(data, start=start)
     if reason:
         return reason
-    problems = [_therapist_problem(data, therapist, start) for therapist in data.therapists]
+    rules = _Rules(data)
+    problems = [_therapist_problem(data, therapist, start, rules) for therapist in data.therapists]
     if any(problem is None for problem in problems):
         return None
     codes = {code for code, _message in problems}
@@ -475,15 +476,18 @@ def _grid_message(data: AvailabilityData) -> str:
 
 
 def _therapist_problem(
-    data: AvailabilityData, therapist: Therapist, start: datetime
+    data: AvailabilityData, therapist: Therapist, start: datetime, rules: _Rules | None = None
 ) -> tuple[str, str] | None:
-    """(code, message) for what stops this therapist at `start`, past the general rules; None if nothing."""
+    """(code, message) for what stops this therapist at `start`, past the general rules; None if nothing.
+
+    `rules`: `_Rules(data)` when asking about several therapists (built once, not once each).
+    """
     name = {"name": therapist.name}
     if not therapist.active:
         return "inactive", _("%(name)s is not taking bookings at the moment.") % name
     if therapist.pk not in data.hours:
         return "not_working", _("%(name)s is not working at that time.") % name
-    rules = _Rules(data)
+    rules = rules or _Rules(data)
     local = start.astimezone(data.tz)
     day, moment = local.date(), _epoch(start)
     midnight = next((m for d, m in rules.days if d == day), None)
