@@ -41,7 +41,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.conf import settings
-from django.contrib.postgres.fields import RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -378,8 +378,25 @@ def find_overlap(periods) -> tuple | None:
     return None
 
 
+class WallClockRange(models.Func):
+    """PostgreSQL has no range of TIME: the [start, end) times as a tsrange on one fixed day.
+
+    IMMUTABLE (date + time is a timestamp without time zone), so it can be indexed: WorkingHours'
+    exclusion constraint compares the periods of a weekday with it.
+    """
+
+    template = "TSRANGE(DATE '2000-01-01' + %(expressions)s, '[)')"
+    arg_joiner = ", DATE '2000-01-01' + "
+    arity = 2
+    output_field = DateTimeRangeField()
+
+
 class WorkingHours(models.Model):
-    """A period a therapist works on a weekday; two rows on one day leave a break between them."""
+    """A period a therapist works on a weekday; two rows on one day leave a break between them.
+
+    On PostgreSQL the database refuses overlapping rows too (`working_hours_no_overlap`), checked at
+    commit so that a formset may move a break (save 09:00-15:00 before 13:00-18:00 becomes 15:00-18:00).
+    """
 
     therapist = models.ForeignKey(
         Therapist, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("therapist")
@@ -406,6 +423,18 @@ class WorkingHours(models.Model):
                 name="working_hours_one_start_per_day",
                 violation_error_message=_("There are already working hours starting then on that day."),
             ),
+            # PostgreSQL only (bookings/constraints.py). Deferred to commit; not run by model validation
+            # (see get_constraints), where clean() and the formset already say it in words.
+            PostgresExclusionConstraint(
+                name="working_hours_no_overlap",
+                expressions=[
+                    ("therapist", RangeOperators.EQUAL),
+                    ("weekday", RangeOperators.EQUAL),
+                    (WallClockRange("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                deferrable=models.Deferrable.DEFERRED,
+                violation_error_message=_("These hours overlap other hours on the same day."),
+            ),
         ]
 
     # Set by WorkingHoursFormSet, which checks the whole edited set of rows at once; checking one
@@ -414,6 +443,17 @@ class WorkingHours(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def get_constraints(self):
+        """The constraints model validation checks: all but the deferred overlap constraint.
+
+        Checked row by row against the saved rows, it would refuse a formset's valid new set (the
+        rows it is about to change); `clean()` and the formset check overlaps instead.
+        """
+        return [
+            (model, [c for c in constraints if c.name != "working_hours_no_overlap"])
+            for model, constraints in super().get_constraints()
+        ]
 
     def clean(self):
         super().clean()
