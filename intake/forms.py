@@ -169,6 +169,11 @@ class QuestionnaireForm(forms.Form):
         help_text=_("The same name as above (or the parent or guardian's name, for someone under 18)."),
     )
 
+    @property
+    def adult_age(self) -> int:
+        """Under this age a parent or guardian signs (the page's script reads it too)."""
+        return settings.INTAKE_ADULT_AGE
+
     def __init__(self, *args, rules: RuleSet, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rules = rules
@@ -257,7 +262,7 @@ class QuestionnaireForm(forms.Form):
 
     def is_minor(self) -> bool:
         born = self.cleaned_data.get("date_of_birth")
-        return bool(born) and age_on(born, self.today)[0] < settings.INTAKE_ADULT_AGE
+        return bool(born) and age_on(born, self.today)[0] < self.adult_age
 
     def clean(self):
         cleaned = super().clean()

@@ -37,10 +37,11 @@
     });
   });
 
-  // The parent or guardian's name is only needed for someone under 18.
+  // The parent or guardian's name is only needed for someone under the adult age (a setting,
+  // rendered as data-adult-age).
   var born = form.querySelector('input[name="date_of_birth"]');
   var guardian = form.querySelector("[data-guardian]");
-  var adultAge = 18;
+  var adultAge = guardian ? Number(guardian.getAttribute("data-adult-age")) : 0;
   function updateGuardian() {
     if (!born || !guardian) {
       return;

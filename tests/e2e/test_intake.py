@@ -6,6 +6,7 @@ form, and reads the result page. A second walk shows the error summary for missi
 """
 
 import os
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -120,4 +121,21 @@ def test_missing_consent_shows_the_error_summary_and_keeps_the_answers(
     expect(page.get_by_label("Your full name", exact=True)).to_have_value("Anna Example")
     expect(page.locator("#follow-ups-nail_fungus")).to_be_visible()
     assert Questionnaire.objects.count() == 0
+    assert console_errors == []
+
+
+def test_the_guardian_field_follows_the_studios_adult_age(
+    live_server, page, console_errors, intake_data, settings
+):
+    settings.INTAKE_ADULT_AGE = 21
+    today = date.today()
+    twenty = date(today.year - 20, today.month, min(today.day, 28))
+    page.goto(live_server.url + "/intake/")
+    guardian = page.locator("[data-guardian]")
+    expect(guardian).to_be_hidden()
+
+    page.get_by_label("Date of birth").fill(twenty.isoformat())
+    expect(guardian).to_be_visible()
+    page.get_by_label("Date of birth").fill("1985-04-12")
+    expect(guardian).to_be_hidden()
     assert console_errors == []
