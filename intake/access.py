@@ -8,10 +8,11 @@ writes a `HealthAccessLog` row for every read it allows.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intake.models import Answer, Area, Group, HealthAccessLog, Modifier, Outcome, Questionnaire
+from intake.models import Answer, Area, Group, HealthAccessLog, Modifier, Questionnaire
 from intake.rules import KINDS, RuleSet, load_rules
 from reflexology.models import Technique
 
@@ -121,18 +122,20 @@ def _record(questionnaire: Questionnaire, rules: RuleSet) -> HealthRecord:
     area_labels = dict(Area.choices)
     modifier_labels = dict(Modifier.choices)
     kind_labels = dict(Technique.Kind.choices)
+    prefetch_related_objects([questionnaire], "clearances")  # a no-op when the caller fetched them
     screening = tuple(
         TechniqueScreening(
             technique=str(kind_labels[kind]),
-            outcome=str(Outcome(entry["outcome"]).label),
-            areas=tuple(str(area_labels.get(a, a)) for a in entry.get("areas", [])),
-            gentle_areas=tuple(str(area_labels.get(a, a)) for a in entry.get("gentle_areas", [])),
-            modifiers=tuple(str(modifier_labels.get(m, m)) for m in entry.get("modifiers", [])),
-            therapist_notes=tuple(entry.get("therapist_notes", [])),
-            clearance_conditions=tuple(entry.get("clearance_conditions", [])),
+            outcome=str(questionnaire.outcome_for(kind).label),
+            areas=tuple(str(area_labels.get(a, a)) for a in questionnaire.areas_for(kind)),
+            gentle_areas=tuple(str(area_labels.get(a, a)) for a in questionnaire.gentle_areas_for(kind)),
+            # With what valid doctor's notes add (R8).
+            modifiers=tuple(str(modifier_labels.get(m, m)) for m in questionnaire.modifiers_for(kind)),
+            therapist_notes=tuple(questionnaire.therapist_notes_for(kind)),
+            clearance_conditions=tuple(questionnaire.entry_for(kind).get("clearance_conditions", [])),
         )
         for kind in KINDS
-        if (entry := questionnaire.screening.get(kind))
+        if questionnaire.entry_for(kind)
     )
     return HealthRecord(
         questionnaire=questionnaire,

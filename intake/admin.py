@@ -12,7 +12,6 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,15 +27,12 @@ from intake.models import (
     PolicyChoice,
     PolicyVariant,
     Questionnaire,
-    RulePolicy,
     ScreeningRule,
 )
 from intake.questionnaires import add_months
 from reflexology.models import Technique
 
 # --- Rules ------------------------------------------------------------------------------------
-
-REVIEWED = [RulePolicy.SEED, RulePolicy.RECOMMENDED]  # rules that exist in two variants
 
 
 class ListField(forms.CharField):
@@ -144,8 +140,7 @@ class ConditionAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        alternatives = ScreeningRule.objects.filter(condition=OuterRef("pk"), policy__in=REVIEWED)
-        return super().get_queryset(request).annotate(reviewable=Exists(alternatives))
+        return super().get_queryset(request).with_reviewable()
 
     @admin.display(description=_("policy in force"))
     def policy_in_force(self, condition):
@@ -173,7 +168,7 @@ class ConditionAdmin(admin.ModelAdmin):
         self._switch(request, queryset, PolicyVariant.SEED)
 
     def _switch(self, request, queryset, variant):
-        reviewable = queryset.filter(rules__policy__in=REVIEWED).distinct()
+        reviewable = queryset.reviewable()
         for condition in reviewable:
             PolicyChoice.objects.update_or_create(
                 condition=condition,
@@ -228,7 +223,7 @@ class PolicyChoiceAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "condition":
-            kwargs["queryset"] = Condition.objects.filter(rules__policy__in=REVIEWED).distinct()
+            kwargs["queryset"] = Condition.objects.reviewable()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

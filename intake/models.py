@@ -13,6 +13,7 @@ fixtures so reloading the content never resets it. The engine is `intake.screeni
 """
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from intake.screening import Cleared
 
 
 class Outcome(models.TextChoices):
@@ -48,6 +52,8 @@ SEVERITY = {
 BOOKABLE = {Outcome.PROCEED, Outcome.PROCEED_WITH_NOTE, Outcome.MODIFY, Outcome.AVOID_AREA}
 # What a doctor's note can turn a `needs_clearance` into (never into another hold or a refusal).
 AFTER_CLEARANCE = [Outcome.PROCEED_WITH_NOTE.value, Outcome.MODIFY.value, Outcome.AVOID_AREA.value]
+# The most a clinician's note can allow: anything but a plain `proceed`, which would be no limit at all.
+CLEARANCE_LIMITS = [value for value in Outcome.values if value != Outcome.PROCEED]
 
 
 class Answer(models.TextChoices):
@@ -132,6 +138,10 @@ class RulePolicy(models.TextChoices):
     RECOMMENDED = "recommended", _("Only under the recommended policy")
 
 
+# Rules that exist in two variants: the conditions they belong to are under owner review.
+REVIEWED_POLICIES = [RulePolicy.SEED.value, RulePolicy.RECOMMENDED.value]
+
+
 class AnswerMatch(models.TextChoices):
     """Which answers to the condition's own question make a rule apply."""
 
@@ -146,6 +156,22 @@ class AnswerMatch(models.TextChoices):
 class KeyManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
+
+
+class ConditionQuerySet(models.QuerySet):
+    def reviewable(self):
+        """Conditions under owner review: some of their rules exist in a seed and a recommended variant."""
+        return self.filter(_has_reviewed_rules())
+
+    def with_reviewable(self):
+        """Every condition, each with `reviewable` (True when it is under owner review)."""
+        return self.annotate(reviewable=_has_reviewed_rules())
+
+
+def _has_reviewed_rules() -> models.Exists:
+    return models.Exists(
+        ScreeningRule.objects.filter(condition=models.OuterRef("pk"), policy__in=REVIEWED_POLICIES)
+    )
 
 
 class Condition(models.Model):
@@ -171,7 +197,7 @@ class Condition(models.Model):
         _("answer required"), default=True, help_text=_("Off for questions a client may choose to skip.")
     )
 
-    objects = KeyManager()
+    objects = KeyManager.from_queryset(ConditionQuerySet)()
 
     class Meta:
         verbose_name = _("condition")
@@ -191,13 +217,16 @@ class Condition(models.Model):
         return (self.key,)
 
 
+class FollowUpKind(models.TextChoices):
+    SINGLE = "single", _("one choice")
+    MULTI = "multi", _("several choices")
+    TEXT = "text", _("free text (for the therapist only)")
+
+
 class FollowUp(models.Model):
     """A narrower question shown when the client answers yes (or not sure) to its condition."""
 
-    class Kind(models.TextChoices):
-        SINGLE = "single", _("one choice")
-        MULTI = "multi", _("several choices")
-        TEXT = "text", _("free text (for the therapist only)")
+    Kind = FollowUpKind  # module level, so that Meta's constraint can name its values
 
     condition = models.ForeignKey(
         Condition, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("condition")
@@ -225,9 +254,7 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-up questions")
         ordering = ["condition__order", "order", "key"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["single", "multi", "text"]), name="followup_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=FollowUpKind.values), name="followup_kind_valid"),
         ]
 
     def __str__(self):
@@ -476,14 +503,17 @@ class QuestionnaireQuerySet(models.QuerySet):
         return self.filter(valid_until__lt=cutoff, anonymised_at__isnull=True)
 
 
+class Pressure(models.TextChoices):
+    LIGHT = "light", _("light")
+    MEDIUM = "medium", _("medium")
+    FIRM = "firm", _("firm")
+    UNSURE = "unsure", _("not sure yet")
+
+
 class Questionnaire(models.Model):
     """One client's answers before a session, with the screening result computed from them."""
 
-    class Pressure(models.TextChoices):
-        LIGHT = "light", _("light")
-        MEDIUM = "medium", _("medium")
-        FIRM = "firm", _("firm")
-        UNSURE = "unsure", _("not sure yet")
+    Pressure = Pressure  # module level, so that Meta's constraint can name its values
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     client_name = models.CharField(_("name"), max_length=150)
@@ -545,6 +575,9 @@ class Questionnaire(models.Model):
                 condition=Q(valid_until__gt=models.F("submitted_at")),
                 name="questionnaire_valid_after_submission",
             ),
+            models.CheckConstraint(
+                condition=Q(pressure_preference__in=Pressure.values), name="questionnaire_pressure_valid"
+            ),
         ]
 
     def __str__(self):
@@ -563,7 +596,8 @@ class Questionnaire(models.Model):
             return False
         return self.valid_until > (at or timezone.now())
 
-    def _entry(self, technique) -> dict:
+    def entry_for(self, technique) -> dict:
+        """The stored screening of a Technique (by its slug, else its kind), a slug or a kind; {} if none."""
         slug = getattr(technique, "slug", technique)
         entry = self.screening.get(slug)
         if entry is None and hasattr(technique, "kind"):
@@ -573,50 +607,55 @@ class Questionnaire(models.Model):
 
     def outcome_for(self, technique) -> Outcome:
         """Stored outcome for a Technique (or its slug or kind). Unscreened techniques need a review."""
-        entry = self._entry(technique)
+        entry = self.entry_for(technique)
         return Outcome(entry["outcome"]) if entry else Outcome.NEEDS_CLEARANCE
 
     def reasons_for(self, technique) -> list[str]:
-        return list(self._entry(technique).get("reasons", []))
+        return list(self.entry_for(technique).get("reasons", []))
 
     def next_steps_for(self, technique) -> list[str]:
-        return list(self._entry(technique).get("next_steps", []))
+        return list(self.entry_for(technique).get("next_steps", []))
 
     def areas_for(self, technique) -> list[str]:
-        return list(self._entry(technique).get("areas", []))
+        return list(self.entry_for(technique).get("areas", []))
 
-    def modifiers_for(self, technique) -> list[str]:
-        return list(self._entry(technique).get("modifiers", []))
+    def gentle_areas_for(self, technique) -> list[str]:
+        return list(self.entry_for(technique).get("gentle_areas", []))
 
-    def therapist_notes_for(self, technique) -> list[str]:
-        return list(self._entry(technique).get("therapist_notes", []))
+    def modifiers_for(self, technique, at=None) -> list[str]:
+        """The screened modifiers, and those valid doctor's notes add (R8)."""
+        cleared = self.cleared_for(technique, at)
+        added = cleared.modifiers if cleared else ()
+        return list(dict.fromkeys([*self.entry_for(technique).get("modifiers", []), *added]))
+
+    def therapist_notes_for(self, technique, at=None) -> list[str]:
+        """The screened notes for the therapist, and the clinicians' written limits (R8)."""
+        cleared = self.cleared_for(technique, at)
+        added = cleared.therapist_notes if cleared else ()
+        return list(dict.fromkeys([*self.entry_for(technique).get("therapist_notes", []), *added]))
 
     def has_clearance_for(self, technique, at=None) -> bool:
         """Valid doctor's notes cover every condition that asked for one, and they allow a booking."""
-        cleared = self._cleared_outcome(technique, at)
-        return cleared is not None and cleared in BOOKABLE
+        cleared = self.cleared_for(technique, at)
+        return cleared is not None and cleared.outcome in BOOKABLE
 
     def effective_outcome_for(self, technique, at=None) -> Outcome:
         """The stored outcome with valid doctor's notes applied (R8): what may be booked now."""
-        outcome = self.outcome_for(technique)
-        if outcome != Outcome.NEEDS_CLEARANCE:
-            return outcome
-        return self._cleared_outcome(technique, at) or outcome
+        cleared = self.cleared_for(technique, at)
+        return cleared.outcome if cleared else self.outcome_for(technique)
 
-    def _cleared_outcome(self, technique, at=None) -> Outcome | None:
-        """R8: the outcome once the notes on file cover every condition that asked for one, else None."""
-        from intake.screening import outcome_once_cleared
+    def cleared_for(self, technique, at=None) -> "Cleared | None":
+        """R8 on the stored result: what the notes valid `at` make of a `needs_clearance`, else None.
 
-        entry = self._entry(technique)
-        needed = set(entry.get("clearance_conditions", []))
+        Reads `self.clearances.all()` only for a technique on hold: prefetch `clearances` for many.
+        """
+        from intake.screening import apply_clearances
+
+        entry = self.entry_for(technique)
+        needed = entry.get("clearance_conditions", [])
         if not needed or entry.get("outcome") != Outcome.NEEDS_CLEARANCE:
             return None
-        covering = [c for c in self._valid_clearances(at) if c.condition_key in needed]
-        if not needed <= {c.condition_key for c in covering}:
-            return None
-        return outcome_once_cleared(
-            entry.get("outcome_after_clearance") or Outcome.PROCEED_WITH_NOTE, covering
-        )
+        return apply_clearances(entry.get("outcome_after_clearance"), needed, self._valid_clearances(at))
 
     def _valid_clearances(self, at=None) -> list["Clearance"]:
         today = timezone.localdate(at or timezone.now())
@@ -639,7 +678,7 @@ class Clearance(models.Model):
     limit_outcome = models.CharField(
         _("the clinician allows at most"),
         max_length=20,
-        choices=[(value, label) for value, label in Outcome.choices if value != Outcome.PROCEED],
+        choices=[(value, label) for value, label in Outcome.choices if value in CLEARANCE_LIMITS],
         blank=True,
         help_text=_("Leave empty when the note sets no stricter limit than our rules."),
     )
@@ -658,7 +697,7 @@ class Clearance(models.Model):
                 name="clearance_valid_after_issue",
             ),
             models.CheckConstraint(
-                condition=Q(limit_outcome="") | Q(limit_outcome__in=Outcome.values),
+                condition=Q(limit_outcome="") | Q(limit_outcome__in=CLEARANCE_LIMITS),
                 name="clearance_limit_outcome_valid",
             ),
         ]
@@ -672,12 +711,15 @@ class Clearance(models.Model):
             raise ValidationError({"limit_modifiers": _("Unknown modifiers: %s") % ", ".join(bad)})
 
 
+class AccessRoute(models.TextChoices):
+    ADMIN = "admin", _("admin")
+    STAFF = "staff", _("staff area")
+
+
 class HealthAccessLog(models.Model):
     """One staff read of a client's health answers (DESIGN.md invariant 6)."""
 
-    class Via(models.TextChoices):
-        ADMIN = "admin", _("admin")
-        STAFF = "staff", _("staff area")
+    Via = AccessRoute  # module level, so that Meta's constraint can name its values
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -696,7 +738,7 @@ class HealthAccessLog(models.Model):
     )
     # Kept when the questionnaire is purged, so the log still says which record was read.
     questionnaire_ref = models.UUIDField(_("questionnaire reference"))
-    via = models.CharField(_("read through"), max_length=8, choices=Via.choices)
+    via = models.CharField(_("read through"), max_length=8, choices=AccessRoute.choices)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -704,7 +746,7 @@ class HealthAccessLog(models.Model):
         verbose_name_plural = _("health data access log")
         ordering = ["-at"]
         constraints = [
-            models.CheckConstraint(condition=Q(via__in=["admin", "staff"]), name="healthaccesslog_via_valid"),
+            models.CheckConstraint(condition=Q(via__in=AccessRoute.values), name="healthaccesslog_via_valid"),
         ]
 
     def __str__(self):

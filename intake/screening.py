@@ -14,7 +14,9 @@ a test). It follows contraindications.md §5:
 - R7: when the areas to leave out cover both soles (or both whole feet), the technique is
   declined; when one whole foot is left out, the client is offered a one-foot session.
 - R8: with valid doctor's notes (`clearances`) covering every condition that asked for one, a
-  `needs_clearance` becomes the rules' post-clearance outcome, or the clinician's stricter limit.
+  `needs_clearance` becomes the rules' post-clearance outcome, or the clinician's stricter limit,
+  and the notes' modifiers and written limits join the therapist's. `apply_clearances()` is that
+  rule, shared with the stored result (`Questionnaire.effective_outcome_for`, `modifiers_for`, ...).
 - R9: temporary declines carry a waiting time (`rebook_after_hours`) and a rebooking suggestion.
 - R11: `reasons_for()` are the rules' own client messages: kind words, no codes.
 
@@ -33,7 +35,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import SEVERITY, Answer, Area, Category, FollowUp, Outcome
+from intake.models import BOOKABLE, SEVERITY, Answer, Area, Category, FollowUp, Outcome
 from intake.rules import KINDS, NOT_SURE, RuleSet, RuleSpec, load_rules
 
 AGE_MINOR = "age_minor"
@@ -73,12 +75,7 @@ class TechniqueResult:
 
     @property
     def bookable(self) -> bool:
-        return self.outcome in (
-            Outcome.PROCEED,
-            Outcome.PROCEED_WITH_NOTE,
-            Outcome.MODIFY,
-            Outcome.AVOID_AREA,
-        )
+        return self.outcome in BOOKABLE
 
     def as_json(self) -> dict:
         return {
@@ -394,6 +391,33 @@ def outcome_once_cleared(after_clearance, limits: Iterable) -> Outcome:
     return outcome
 
 
+@dataclass(frozen=True)
+class Cleared:
+    """What valid doctor's notes make of a `needs_clearance` (R8)."""
+
+    outcome: Outcome
+    modifiers: tuple[str, ...] = ()  # the ones the notes add
+    therapist_notes: tuple[str, ...] = ()  # the clinicians' written limits
+
+
+def apply_clearances(after_clearance, needed: Iterable[str], clearances: Iterable) -> Cleared | None:
+    """R8, the one place it is written: None unless the notes cover every condition in `needed`.
+
+    `after_clearance`: the rules' outcome once cleared (empty means `proceed_with_note`);
+    `clearances`: valid notes (objects with `condition_key`, `limit_outcome`, `limit_modifiers`,
+    `clinician_limits`). Notes for other conditions are ignored.
+    """
+    needed = set(needed)
+    covering = [c for c in clearances if c.condition_key in needed]
+    if not needed or not needed <= {c.condition_key for c in covering}:
+        return None
+    return Cleared(
+        outcome=outcome_once_cleared(after_clearance or Outcome.PROCEED_WITH_NOTE, covering),
+        modifiers=_unique(m for c in covering for m in (c.limit_modifiers or [])),
+        therapist_notes=_unique(c.clinician_limits for c in covering),
+    )
+
+
 def _strictest(outcomes: Iterable[str]) -> Outcome:
     return _BY_SEVERITY[max((SEVERITY[Outcome(o)] for o in outcomes), default=0)]
 
@@ -419,11 +443,11 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
             [rule.outcome_after_clearance or Outcome.PROCEED_WITH_NOTE for rule in holds]
             + [rule.outcome for rule in mine if rule.outcome != Outcome.NEEDS_CLEARANCE]
         )
-        covering = [c for c in clearances if c.condition_key in clearance_conditions]
-        if set(clearance_conditions) <= {c.condition_key for c in covering}:
-            outcome = outcome_once_cleared(after_clearance, covering)  # R8
-            modifiers = _unique([*modifiers, *(m for c in covering for m in (c.limit_modifiers or []))])
-            notes.extend(c.clinician_limits for c in covering if c.clinician_limits)
+        once_cleared = apply_clearances(after_clearance, clearance_conditions, clearances)  # R8
+        if once_cleared is not None:
+            outcome = once_cleared.outcome
+            modifiers = _unique([*modifiers, *once_cleared.modifiers])
+            notes.extend(once_cleared.therapist_notes)
             cleared = True
 
     # Reasons: for a refusal, the rules that caused it; otherwise what we will adapt, strictest first.

@@ -59,15 +59,15 @@ def flags_for(questionnaire, technique, *, at=None) -> list[Flag]:
         return [_flag("no_questionnaire")]
     if questionnaire.anonymised_at is not None:
         return [_flag("removed")]
-    outcome = Outcome(questionnaire.outcome_for(technique))
+    outcome = questionnaire.outcome_for(technique)
     flags = []
     if outcome == Outcome.DECLINE:
         flags.append(_flag("declined"))
     elif outcome == Outcome.NEEDS_CLEARANCE:
         flags.append(_flag("cleared" if questionnaire.has_clearance_for(technique, at) else "clearance"))
-    if outcome == Outcome.PROCEED_WITH_NOTE or questionnaire.therapist_notes_for(technique):
+    if outcome == Outcome.PROCEED_WITH_NOTE or questionnaire.therapist_notes_for(technique, at):
         flags.append(_flag("note"))
-    if outcome == Outcome.MODIFY or questionnaire.modifiers_for(technique):
+    if outcome == Outcome.MODIFY or questionnaire.modifiers_for(technique, at):
         flags.append(_flag("modify"))
     if outcome == Outcome.AVOID_AREA or questionnaire.areas_for(technique):
         flags.append(_flag("avoid_area"))
@@ -77,9 +77,13 @@ def flags_for(questionnaire, technique, *, at=None) -> list[Flag]:
 
 
 def screening_flags(appointment, *, at=None) -> list[Flag]:
-    # A questionnaire that expired after the session took place was valid when it mattered.
-    at = at or min(timezone.now(), appointment.start)
-    return flags_for(appointment.questionnaire, appointment.service.technique, at=at)
+    return flags_for(appointment.questionnaire, appointment.service.technique, at=at or _as_of(appointment))
+
+
+def _as_of(appointment):
+    # A questionnaire that expired after the session took place was valid when it mattered; so
+    # was a doctor's note.
+    return min(timezone.now(), appointment.start)
 
 
 @dataclass(frozen=True)
@@ -109,40 +113,43 @@ class Summary:
 def screening_summary(appointment) -> Summary | None:
     """The stored screening for the appointment's technique, in words; None without a questionnaire.
 
-    One query (zone names for the areas), on top of what `screening_flags` needs.
+    The adaptations and notes include what valid doctor's notes add (R8). One query (zone names for
+    the areas), on top of what `screening_flags` needs.
     """
     questionnaire = appointment.questionnaire
     if questionnaire is None or questionnaire.anonymised_at is not None:
         return None
     technique = appointment.service.technique
-    entry = questionnaire.screening.get(technique.slug) or questionnaire.screening.get(technique.kind) or {}
-    areas, gentle = list(entry.get("areas", [])), list(entry.get("gentle_areas", []))
+    at = _as_of(appointment)
+    areas, gentle = questionnaire.areas_for(technique), questionnaire.gentle_areas_for(technique)
     names = dict(Area.choices)
     zone_slugs = [slug for slug in areas + gentle if slug not in names]
     if zone_slugs:
         names.update(Zone.objects.filter(slug__in=zone_slugs).values_list("slug", "name"))
     modifier_names = dict(Modifier.choices)
-    outcome = Outcome(questionnaire.outcome_for(technique))
+    outcome = questionnaire.outcome_for(technique)
+    screened = [(kind, label) for kind, label in Technique.Kind.choices if questionnaire.entry_for(kind)]
     outcomes = [
         TechniqueOutcome(
             kind=kind,
             label=str(label),
-            outcome=questionnaire.screening[kind]["outcome"],
-            outcome_label=str(Outcome(questionnaire.screening[kind]["outcome"]).label),
+            outcome=questionnaire.outcome_for(kind).value,
+            outcome_label=str(questionnaire.outcome_for(kind).label),
             current=kind == technique.kind,
         )
-        for kind, label in Technique.Kind.choices
-        if kind in questionnaire.screening
+        for kind, label in screened
     ]
     return Summary(
         technique=technique,
         outcome=outcome.value,
         outcome_label=str(outcome.label),
-        flags=screening_flags(appointment),
+        flags=screening_flags(appointment, at=at),
         areas=[str(names.get(slug, slug)) for slug in areas],
         gentle_areas=[str(names.get(slug, slug)) for slug in gentle],
-        modifiers=[str(modifier_names.get(code, code)) for code in entry.get("modifiers", [])],
-        therapist_notes=list(entry.get("therapist_notes", [])),
+        modifiers=[
+            str(modifier_names.get(code, code)) for code in questionnaire.modifiers_for(technique, at)
+        ],
+        therapist_notes=questionnaire.therapist_notes_for(technique, at),
         outcomes=outcomes,
         submitted_at=questionnaire.submitted_at,
         valid_until=questionnaire.valid_until,
