@@ -160,10 +160,7 @@ def book_appointment(
         user=user,
         reason=override_reason,
     )
-    if therapist is not None and not therapist.services.filter(pk=service.pk).exists():
-        raise SlotUnavailable(
-            _("%(name)s does not give %(service)s.") % {"name": therapist.name, "service": service.name}
-        )
+    _check_gives(therapist, service)
 
     with _locked_transaction():
         service = (
@@ -290,11 +287,7 @@ def reschedule_appointment(
     _check_actor(by)
     now = now or timezone.now()
     current = Appointment.objects.select_related("service", "therapist").get(pk=appointment.pk)
-    if therapist is not None and not therapist.services.filter(pk=current.service_id).exists():
-        raise SlotUnavailable(
-            _("%(name)s does not give %(service)s.")
-            % {"name": therapist.name, "service": current.service.name}
-        )
+    _check_gives(therapist, current.service)
     wanted = None if any_therapist else (therapist or current.therapist)
 
     with _locked_transaction():
@@ -536,6 +529,14 @@ def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
     if len(phone) > 40:
         raise BookingError(_("Please enter a shorter phone number."))
     return _ClientDetails(name=name, email=email, phone=phone)
+
+
+def _check_gives(therapist: Therapist | None, service: Service) -> None:
+    """SlotUnavailable if a named therapist does not perform `service`."""
+    if therapist is not None and not therapist.services.filter(pk=service.pk).exists():
+        raise SlotUnavailable(
+            _("%(name)s does not give %(service)s.") % {"name": therapist.name, "service": service.name}
+        )
 
 
 def _fresh(locked: dict[int, Therapist], therapist: Therapist) -> Therapist:
