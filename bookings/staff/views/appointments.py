@@ -33,14 +33,16 @@ from intake.models import HealthAccessLog
 POST = ("POST",)
 
 
-def _appointment(request, pk: int) -> Appointment:
-    """The appointment with what its page shows, or 404; 403 when it is not this person's to see."""
-    appointment = get_object_or_404(
-        Appointment.objects.select_related(
-            "service__technique", "therapist", "room", "questionnaire"
-        ).prefetch_related("questionnaire__clearances"),
-        pk=pk,
-    )
+def _appointment(request, pk: int, *, for_page: bool = True) -> Appointment:
+    """The appointment with what its page shows, or 404; 403 when it is not this person's to see.
+
+    `for_page=False`: only the service and the therapist (the move page shows nothing else).
+    """
+    queryset = Appointment.objects.select_related("service__technique", "therapist")
+    if for_page:
+        queryset = queryset.select_related("room", "questionnaire")
+        queryset = queryset.prefetch_related("questionnaire__clearances")
+    appointment = get_object_or_404(queryset, pk=pk)
     request.staff.check_can_see(appointment)
     return appointment
 
@@ -164,7 +166,7 @@ def _reschedule_slots(appointment, form) -> list:
 @staff_view("manage_bookings", methods=("GET", "HEAD", "POST"))
 def reschedule(request, pk):
     """GET: free times on a day (same therapist, anyone, or another); POST: move the session there."""
-    appointment = _appointment(request, pk)
+    appointment = _appointment(request, pk, for_page=False)
     if appointment.status != AppointmentStatus.BOOKED:
         messages.error(request, _("Only a booked session can be moved."))
         return redirect("staff:appointment", pk=pk)
@@ -201,18 +203,24 @@ def reschedule(request, pk):
         form = RescheduleSearchForm(data, service=appointment.service)
         if not form.is_valid():
             status = 400
-    therapists = Therapist.objects.active().filter(services=appointment.service_id).order_by("order", "name")
-    context = _context(request, appointment) | {
+    # Only what reschedule.html shows (not the appointment page's history, flags or screening);
+    # htmx's refresh of the free times (the #slots partial) needs no list of therapists either.
+    context = {
+        "appointment": appointment,
         "form": form,
         "slots": _reschedule_slots(appointment, form),
-        "therapists": list(therapists),
         "chosen_therapist": form.data.get("therapist") or "same",
-        "chosen_date": form.data.get("date", ""),
-        "search_url": reverse("staff:reschedule", args=[appointment.pk]),
     }
     template = "bookings/staff/reschedule.html"
     if request.htmx and request.method == "GET":
-        template += "#slots"
+        return render(request, template + "#slots", context, status=status)
+    therapists = Therapist.objects.active().filter(services=appointment.service_id).order_by("order", "name")
+    context |= {
+        "local_start": timezone.localtime(appointment.start, studio_zone()),
+        "therapists": list(therapists),
+        "chosen_date": form.data.get("date", ""),
+        "search_url": reverse("staff:reschedule", args=[appointment.pk]),
+    }
     return render(request, template, context, status=status)
 
 

@@ -1,5 +1,6 @@
 """The appointment page and its actions: what each role sees, logged answers, audited actions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -434,5 +435,42 @@ def test_the_answers_and_move_pages_run_a_fixed_number_of_queries(client, studio
         counts.append((len(read.captured_queries), len(moving.captured_queries)))
 
     # Answers: session, user, permissions (2), the appointment, doctor's notes, the access log
-    # line, the rules (4). Move: the appointment page's queries plus the therapists and the engine's.
-    assert counts == [(11, 15), (11, 15)]
+    # line, the rules (4). Move: session, user, permissions (2), the appointment (with service and
+    # therapist only), the engine's (5) and the therapists; not the appointment page's history,
+    # therapist names, doctor's notes or screening zones, which the move page does not show.
+    assert counts == [(11, 11), (11, 11)]
+
+
+def test_the_move_page_gets_every_value_its_template_uses_and_no_more_queries(client, studio, settings):
+    """reschedule.html is given only what it shows; a value it uses but is not given would show here."""
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine.get("OPTIONS", {}), "string_if_invalid": "MISSING[%s]"}}
+        for engine in settings.TEMPLATES
+    ]
+    client.force_login(studio.user("manager"))
+    tuesday = MONDAY + timedelta(days=1)
+    upcoming = make_appointment(service=studio.service, therapist=studio.anna, start=at(tuesday, "10:00"))
+    move = action("reschedule", upcoming)
+    params = {"date": tuesday.isoformat(), "therapist": "same"}
+
+    page = client.get(move, params)
+    with CaptureQueriesContext(connection) as captured:
+        refresh = client.get(move, params, headers={"HX-Request": "true"})
+    refresh_queries = len(captured.captured_queries)  # read before the next request resets the log
+    refused = client.post(move, {**params, "start": "not a time"})
+
+    for response in (page, refresh, refused):
+        # search_query is the site header's search box, optional on every page.
+        assert set(re.findall(r"MISSING\[(\w+)", response.content.decode())) <= {"search_query"}
+    html = page.content.decode()
+    assert "Tuesday 2 March, 10:00" in html  # the session's time now
+    assert f'action="{move}"' in html
+    assert f'hx-get="{move}"' in html
+    assert f'value="{tuesday.isoformat()}"' in html
+    assert '<option value="boris">Boris Example</option>' in html
+    assert f'value="{at(tuesday, "09:00").isoformat()}"' in refresh.content.decode()
+    assert 'id="slots"' in refresh.content.decode()
+    assert "<html" not in refresh.content.decode()
+    # The refresh of the free times: session, user, permissions (2), the appointment and the
+    # engine's (5); no list of therapists (the select is not part of it).
+    assert refresh_queries == 10
