@@ -371,8 +371,7 @@ def bar_chart(report: Report, *, metric: str) -> Chart:
 
 
 def _tick_value(value: Decimal, metric: str):
-    if metric == "revenue":
-        return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    """An axis label's value: whole (money, percent), or with one decimal for a few bookings."""
     if metric == "bookings":
         return value.quantize(Decimal("0.1")).normalize() if value % 1 else int(value)
     return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)

@@ -343,10 +343,6 @@ class WeekCell:
     def hours_text(self) -> str:
         return hours_label(self.hours)
 
-    @property
-    def booked_minutes(self) -> int:
-        return sum(int(item.appointment.duration.total_seconds()) // 60 for item in self.items)
-
 
 @dataclass
 class WeekRow:

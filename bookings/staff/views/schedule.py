@@ -1,7 +1,5 @@
 """The day view (the staff area's home page) and the week view."""
 
-from datetime import timedelta
-
 from django.shortcuts import render
 
 from bookings.staff.forms import DayForm, date_bounds, today
@@ -47,11 +45,7 @@ def week(request):
     """/staff/week/?date=: Monday to Sunday, a row per therapist, the sessions of each day."""
     day, form, status = _day_from(request)
     schedule = week_schedule(access=request.staff, day=day)
-    context = _context(request, form, day) | {
-        "schedule": schedule,
-        "previous_week": schedule.monday - timedelta(days=7),
-        "next_week": schedule.monday + timedelta(days=7),
-    }
+    context = _context(request, form, day) | {"schedule": schedule}
     template = "bookings/staff/week.html"
     if request.htmx and not request.htmx.boosted:
         template += "#schedule"
