@@ -197,6 +197,19 @@ def test_moving_between_dates(client, studio):
     assert 'hx-trigger="every 300s"' in today and 'hx-trigger="every 300s"' not in tuesday
 
 
+def test_a_closed_day_says_today_only_on_today(client, studio):
+    client.force_login(studio.user("manager"))
+    tuesday = MONDAY + timedelta(days=1)
+    StudioClosure.objects.create(start_date=MONDAY, end_date=tuesday, reason="Repairs.")
+
+    today = client.get(DAY).content.decode()
+    other_day = client.get(DAY, {"date": tuesday.isoformat()}).content.decode()
+
+    assert "The studio is closed today. Repairs." in today
+    assert "The studio is closed on this day. Repairs." in other_day
+    assert "closed today" not in other_day
+
+
 def test_htmx_gets_only_the_schedule(client, studio):
     client.force_login(studio.user("manager"))
 
