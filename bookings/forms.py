@@ -1,6 +1,6 @@
 """Forms: the availability API's query, and working hours edited as a set (admin and staff area)."""
 
-from datetime import date
+from datetime import date, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -110,9 +110,14 @@ class BaseWorkingHoursFormSet(BaseInlineFormSet):
         kwargs["form_kwargs"] = {**(kwargs.get("form_kwargs") or {}), "checked_as_a_set": True}
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        super().clean()
-        by_day: dict[int, list] = {}
+    def periods(self) -> list[tuple[int, time, time]]:
+        """The (weekday, start, end) rows the set holds once saved: kept, changed and new ones.
+
+        Not the rows marked for deletion, nor blank extra forms, nor a row too incomplete to
+        compare (its own errors say why). Used by `clean()` and by the staff view, which asks which
+        booked sessions the new hours would strand.
+        """
+        rows = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or (not form.has_changed() and form.instance.pk is None):
@@ -120,7 +125,14 @@ class BaseWorkingHoursFormSet(BaseInlineFormSet):
             start, end, weekday = data.get("start"), data.get("end"), data.get("weekday")
             if start is None or end is None or weekday is None or start >= end:
                 continue
-            by_day.setdefault(int(weekday), []).append((start, end))
+            rows.append((int(weekday), start, end))
+        return rows
+
+    def clean(self):
+        super().clean()
+        by_day: dict[int, list] = {}
+        for weekday, start, end in self.periods():
+            by_day.setdefault(weekday, []).append((start, end))
         for weekday, periods in sorted(by_day.items()):
             clash = find_overlap(periods)
             if clash:

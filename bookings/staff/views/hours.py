@@ -132,14 +132,7 @@ def working_hours(request, slug):
     if request.method == "POST":
         formset = WorkingHoursFormSet(request.POST, instance=therapist, prefix="hours")
         if formset.is_valid():
-            periods = [
-                (form.cleaned_data["weekday"], form.cleaned_data["start"], form.cleaned_data["end"])
-                for form in formset.forms
-                if form.cleaned_data
-                and not form.cleaned_data.get("DELETE")
-                and form.cleaned_data.get("start")
-                and not (form.instance.pk is None and not form.has_changed())
-            ]
+            periods = formset.periods()
             response = _change(
                 request,
                 therapist=therapist,

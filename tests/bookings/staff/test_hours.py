@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bookings.forms import WorkingHoursFormSet
 from bookings.models import Appointment, AppointmentEvent, EventKind, StudioClosure, TimeOff, WorkingHours
 from bookings.staff.scheduling import Decision, ScheduleChangeError, apply_change, outside_hours
 from tests.bookings.factories import MONDAY, at, make_appointment, make_therapist, make_time_off
@@ -100,6 +101,23 @@ def test_hours_that_end_before_they_start_are_refused(manager, studio):
     assert response.status_code == 400
     assert "Working hours must end after they start." in response.content.decode()
     assert hours_of(studio.anna) == before
+
+
+def test_the_formset_periods_are_the_rows_it_will_hold(studio):
+    data = formset_data(studio.anna, [(6, "19:00", "21:00"), ("", "", "")], delete=[(1, time(9))])
+    data["hours-2-start"] = "08:00"  # Wednesday changed from 09:00-18:00 to 08:00-18:00
+    formset = WorkingHoursFormSet(data, instance=studio.anna, prefix="hours")
+
+    assert formset.is_valid(), (formset.errors, formset.non_form_errors())
+    assert formset.periods() == [
+        (0, time(9), time(18)),
+        (2, time(8), time(18)),  # as changed
+        (3, time(9), time(18)),
+        (4, time(9), time(18)),
+        (5, time(9), time(18)),
+        (6, time(9), time(18)),
+        (6, time(19), time(21)),  # new
+    ]  # not Tuesday (deleted), nor the blank extra row
 
 
 @pytest.fixture
