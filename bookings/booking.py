@@ -162,12 +162,12 @@ def book_appointment(
     )
     _check_gives(therapist, service)
 
-    with _locked_transaction():
+    with locked_transaction():
         service = (
             Service.objects.select_related("technique").prefetch_related("level_prices").get(pk=service.pk)
         )
         candidates = [therapist.pk] if therapist is not None else _performing_ids(service)
-        locked = _lock(therapist_ids=candidates, rooms=service.needs_room)
+        locked = lock_therapists(therapist_ids=candidates, rooms=service.needs_room)
         # After the locks: a concurrent twin of this request has committed by now.
         earlier = earlier_booking(idempotency_key, service_slug=service.slug, start=start, email=client.email)
         if earlier is not None:
@@ -290,14 +290,14 @@ def reschedule_appointment(
     _check_gives(therapist, current.service)
     wanted = None if any_therapist else (therapist or current.therapist)
 
-    with _locked_transaction():
+    with locked_transaction():
         service = (
             Service.objects.select_related("technique")
             .prefetch_related("level_prices")
             .get(pk=current.service_id)
         )
         candidates = [wanted.pk] if wanted is not None else _performing_ids(service)
-        fresh = _lock(therapist_ids=candidates, rooms=service.needs_room)
+        fresh = lock_therapists(therapist_ids=candidates, rooms=service.needs_room)
         if wanted is not None:
             wanted = _fresh(fresh, wanted)
         locked = Appointment.objects.select_for_update().select_related("therapist").get(pk=current.pk)
@@ -355,7 +355,7 @@ def cancel_appointment(
     _check_actor(by)
     now = now or timezone.now()
     reason = (reason or "").strip()[:300]
-    with _locked_transaction():
+    with locked_transaction():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         _check_changeable(locked, by=by, now=now, policy=BookingPolicy.current(), verb="cancel")
         locked.status = AppointmentStatus.CANCELLED
@@ -384,7 +384,7 @@ def mark_attendance(
     if status not in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW):
         raise ValueError(f"attendance is completed or no_show, not {status!r}")
     now = now or timezone.now()
-    with _locked_transaction():
+    with locked_transaction():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if locked.status == AppointmentStatus.CANCELLED:
             raise BookingError(_("This session was cancelled."))
@@ -571,8 +571,8 @@ def _performing_ids(service: Service) -> list[int]:
     return list(Therapist.objects.active().performing(service).values_list("pk", flat=True))
 
 
-def _lock(*, therapist_ids: list[int], rooms: bool) -> dict[int, Therapist]:
-    """Take every lock the booking needs, in the one global order: therapists, then rooms, by id.
+def lock_therapists(*, therapist_ids: list[int], rooms: bool) -> dict[int, Therapist]:
+    """The locks a booking or a schedule change needs, in one global order: therapists, then rooms, by id.
 
     Returns the locked therapists, freshly read.
     """
@@ -585,7 +585,7 @@ def _lock(*, therapist_ids: list[int], rooms: bool) -> dict[int, Therapist]:
 
 
 @contextmanager
-def _locked_transaction():
+def locked_transaction():
     """transaction.atomic() with a limit on lock waits; a lock timeout becomes a polite refusal."""
     try:
         with transaction.atomic():

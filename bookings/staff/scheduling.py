@@ -35,7 +35,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.availability import studio_zone
-from bookings.booking import BookingError, _lock, _locked_transaction, cancel_appointment, record_event
+from bookings.booking import (
+    BookingError,
+    cancel_appointment,
+    lock_therapists,
+    locked_transaction,
+    record_event,
+)
 from bookings.models import Actor, Appointment, EventKind, Therapist
 
 
@@ -129,7 +135,7 @@ def apply_change(
         raise ScheduleChangeError(_("Nothing was changed."))
     message = (message or "").strip()[:300]
     try:
-        with _locked_transaction():
+        with locked_transaction():
             _lock_schedule(therapist)
             return _check_and_save(
                 save=save,
@@ -151,13 +157,13 @@ def _lock_schedule(therapist: Therapist | None) -> None:
     """Lock what the change makes less available with the booking functions' own helper.
 
     The same rows (one therapist, or every active one), in the same order (by id), with the same
-    limit on lock waits (`_locked_transaction`) as `book_appointment`, so the two queue, never deadlock.
+    limit on lock waits (`locked_transaction`) as `book_appointment`, so the two queue, never deadlock.
     """
     if therapist is not None:
         ids = [therapist.pk]
     else:
         ids = list(Therapist.objects.active().order_by("pk").values_list("pk", flat=True))
-    _lock(therapist_ids=ids, rooms=False)
+    lock_therapists(therapist_ids=ids, rooms=False)
 
 
 def _check_and_save(

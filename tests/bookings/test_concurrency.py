@@ -137,7 +137,7 @@ def test_without_the_locks_the_exclusion_constraint_still_turns_losers_away(serv
     def no_locks(*, therapist_ids, rooms):
         return {t.pk: t for t in bookings.booking.Therapist.objects.filter(pk__in=therapist_ids)}
 
-    monkeypatch.setattr(bookings.booking, "_lock", no_locks)
+    monkeypatch.setattr(bookings.booking, "lock_therapists", no_locks)
     anna = make_therapist("anna", services=[service], hours={0: [(time(9), time(18))]})
     attempts = [
         attempt(service=service, therapist=anna, start=at(MONDAY, "10:00"), client_email=f"c{i}@example.com")
