@@ -182,11 +182,11 @@ def load_availability_data(
 
     # Appointments and time off are fetched with a day of margin on either side: a session on the
     # last day may end after midnight, and yesterday's late appointment may still block today.
-    range_start = _local_midnight(first, tz) - DAY
-    range_end = _local_midnight(last + DAY, tz) + DAY
+    range_start = local_midnight(first, tz) - DAY
+    range_end = local_midnight(last + DAY, tz) + DAY
     for off in TimeOff.objects.filter(therapist_id__in=therapists).overlapping(range_start, range_end):
         data.time_off.setdefault(off.therapist_id, []).append((off.start, off.end))
-    data.closed_days = frozenset(_closed_days(first, last))
+    data.closed_days = frozenset(closed_days(first, last))
     if service.needs_room:
         data.room_ids = list(Room.objects.active().values_list("pk", flat=True))
     busy = Appointment.objects.active().overlapping(range_start, range_end)
@@ -203,7 +203,8 @@ def load_availability_data(
     return data
 
 
-def _closed_days(first: date, last: date):
+def closed_days(first: date, last: date):
+    """The local days from `first` to `last` (both included) on which the studio is closed."""
     for closure in StudioClosure.objects.overlapping_dates(first, last):
         day = max(closure.start_date, first)
         while day <= min(closure.end_date, last):
@@ -211,8 +212,14 @@ def _closed_days(first: date, last: date):
             day += DAY
 
 
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The instant `day` begins in `tz` (local days run from one midnight to the next)."""
     return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
 
 
 def _epoch(moment: datetime) -> int:
@@ -279,8 +286,8 @@ class _Rules:
         day = self.data.first_day
         while day <= self.data.last_day:
             if day not in self.data.closed_days:
-                midnight = _local_midnight(day, self.tz)
-                next_midnight = _local_midnight(day + DAY, self.tz)
+                midnight = local_midnight(day, self.tz)
+                next_midnight = local_midnight(day + DAY, self.tz)
                 steady = midnight.utcoffset() == next_midnight.utcoffset()
                 days.append((day, _epoch(midnight) if steady else None))
             day += DAY

@@ -45,6 +45,7 @@ from bookings.availability import (
     choose_therapist,
     compute_slots,
     load_availability_data,
+    monday_of,
     slots_by_day,
     studio_zone,
 )
@@ -418,10 +419,6 @@ class Picker:
         if self.preference is not None:
             return next(option.price for option in self.therapists if option.selected)
         return self.lowest_price if self.lowest_price == self.highest_price else None
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def build_picker(

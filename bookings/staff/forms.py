@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from bookings.availability import studio_zone
+from bookings.availability import monday_of, studio_zone
 from bookings.models import (
     AppointmentStatus,
     EventKind,
@@ -21,7 +21,7 @@ from bookings.models import (
     TimeOff,
 )
 from bookings.staff.notes import NOTE_MAX_LENGTH
-from bookings.staff.reports import MAX_WEEKS, monday_of
+from bookings.staff.reports import MAX_WEEKS
 from bookings.staff.scheduling import Decision
 
 # Dates the staff area accepts: a few years either side of today. Anything else (year 9999, year 1)

@@ -28,11 +28,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings.availability import studio_zone
+from bookings.availability import closed_days, local_midnight, monday_of, studio_zone
 from bookings.models import (
     Appointment,
     AppointmentStatus,
-    StudioClosure,
     Therapist,
     TimeOff,
     WorkingHours,
@@ -135,10 +134,6 @@ class Report:
         return self.last_week + timedelta(days=6)
 
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def build_report(*, first_week: date, last_week: date) -> Report:
     """Figures for the weeks from `first_week` to `last_week` (any day in each; snapped to Mondays)."""
     first_week, last_week = monday_of(first_week), monday_of(last_week)
@@ -148,8 +143,7 @@ def build_report(*, first_week: date, last_week: date) -> Report:
         raise ValueError(f"a report covers at most {MAX_WEEKS} weeks")
     tz = studio_zone()
     currency = settings.STUDIO_CURRENCY
-    start = datetime.combine(first_week, time.min, tzinfo=tz)
-    end = datetime.combine(last_week + WEEK, time.min, tzinfo=tz)
+    start, end = local_midnight(first_week, tz), local_midnight(last_week + WEEK, tz)
     mondays = [first_week + WEEK * index for index in range((last_week - first_week) // WEEK + 1)]
     cells: dict[tuple[date, int], Figures] = defaultdict(Figures)
 
@@ -214,8 +208,7 @@ def _add_working_time(cells, *, therapist_ids: list[int], first: date, last: dat
         therapist_id__in=therapist_ids
     ).values_list("therapist_id", "weekday", "start", "end"):
         hours[therapist_id, weekday].append((start, end))
-    range_start = datetime.combine(first, time.min, tzinfo=tz)
-    range_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    range_start, range_end = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
     away: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for therapist_id, start, end in (
         TimeOff.objects.filter(therapist_id__in=therapist_ids)
@@ -223,12 +216,7 @@ def _add_working_time(cells, *, therapist_ids: list[int], first: date, last: dat
         .values_list("therapist_id", "start", "end")
     ):
         away[therapist_id].append((start, end))
-    closed = set()
-    for closure in StudioClosure.objects.overlapping_dates(first, last):
-        day = max(closure.start_date, first)
-        while day <= min(closure.end_date, last):
-            closed.add(day)
-            day += timedelta(days=1)
+    closed = set(closed_days(first, last))
     day = first
     while day <= last:
         if day not in closed:

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.availability import studio_zone
+from bookings.availability import local_midnight, monday_of, studio_zone
 from bookings.models import (
     Appointment,
     AppointmentStatus,
@@ -88,10 +88,6 @@ class Period:
     @property
     def position(self) -> str:
         return f"r-{self.row} s-{self.span} c-{self.column}"
-
-
-def local_midnight(day: date, tz) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz)
 
 
 def _wall_minute(moment: datetime, day: date, tz) -> int:
@@ -390,7 +386,7 @@ def week_schedule(*, access, day: date, now: datetime | None = None) -> WeekSche
     """Monday to Sunday of the week holding `day`: a row per therapist, a cell per day."""
     now = now or timezone.now()
     tz = studio_zone()
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     days = [monday + timedelta(days=offset) for offset in range(7)]
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     therapists = _therapists(access, start=start, end=end)

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings.availability import studio_zone
+from bookings.availability import local_midnight, studio_zone
 from bookings.booking import (
     BookingError,
     cancel_appointment,
@@ -105,8 +105,7 @@ def on_closed_days(*, first: date, last: date, now: datetime | None = None) -> l
     """Everyone's upcoming sessions on the local days `first` to `last` (both included)."""
     now = now or timezone.now()
     tz = studio_zone()
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    start, end = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
     return _upcoming(Appointment.objects.filter(start__lt=end, end__gt=start), now)
 
 

@@ -8,13 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from bookings.availability import studio_zone
+from bookings.availability import local_midnight, monday_of, studio_zone
 from bookings.models import AppointmentEvent, Therapist
 from bookings.staff.forms import AuditFilterForm, ReportRangeForm, choices_of, today
 from bookings.staff.history import describe
 from bookings.staff.permissions import staff_view
-from bookings.staff.reports import METRICS, bar_chart, build_report, csv_rows, monday_of
-from bookings.staff.schedule import local_midnight
+from bookings.staff.reports import METRICS, bar_chart, build_report, csv_rows
 
 AUDIT_PAGE_SIZE = 50
 
