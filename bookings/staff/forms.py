@@ -21,7 +21,7 @@ from bookings.models import (
     TimeOff,
 )
 from bookings.staff.notes import NOTE_MAX_LENGTH
-from bookings.staff.reports import MAX_WEEKS
+from bookings.staff.reports import MAX_WEEKS, METRICS
 from bookings.staff.scheduling import Decision
 
 # Dates the staff area accepts: a few years either side of today. Anything else (year 9999, year 1)
@@ -303,15 +303,7 @@ class ReportRangeForm(forms.Form):
     weeks = forms.TypedChoiceField(choices=REPORT_PRESETS, coerce=int, required=False, empty_value=None)
     start = date_field(required=False, label=_("From"))
     end = date_field(required=False, label=_("Until"))
-    metric = forms.ChoiceField(
-        choices=[
-            ("revenue", _("Revenue")),
-            ("bookings", _("Bookings")),
-            ("utilisation", _("Utilisation")),
-            ("no_show_rate", _("No-show rate")),
-        ],
-        required=False,
-    )
+    metric = forms.ChoiceField(choices=list(METRICS.items()), required=False)
 
     def clean(self):
         cleaned = super().clean()
