@@ -133,6 +133,14 @@ class BookingPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(booking_window_days__gte=1), name="booking_policy_window_positive"
             ),
+            # The validators' upper bounds, so that an update outside the admin cannot pass them either.
+            models.CheckConstraint(
+                condition=Q(booking_window_days__lte=730), name="booking_policy_window_at_most_two_years"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_notice_hours__lte=24 * 14, cancellation_deadline_hours__lte=24 * 14),
+                name="booking_policy_notice_at_most_two_weeks",
+            ),
             models.CheckConstraint(
                 condition=Q(max_range_days__gte=1, max_range_days__lte=366),
                 name="booking_policy_range_sensible",

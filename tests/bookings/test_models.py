@@ -127,6 +127,20 @@ def test_the_booking_rules_are_a_single_row_with_defaults():
     assert refused_by_database(lambda: BookingPolicy.objects.filter(pk=1).update(slot_step_minutes=1))
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"booking_window_days": 731}, {"min_notice_hours": 24 * 14 + 1}, {"cancellation_deadline_hours": 999}],
+)
+def test_the_database_holds_the_booking_rules_upper_bounds_too(change):
+    BookingPolicy().save()
+    assert refused_by_database(lambda: BookingPolicy.objects.filter(pk=1).update(**change))
+    assert not refused_by_database(
+        lambda: BookingPolicy.objects.filter(pk=1).update(
+            booking_window_days=730, min_notice_hours=24 * 14, cancellation_deadline_hours=24 * 14
+        )
+    )
+
+
 # --- Working hours may not overlap -------------------------------------------------------------
 
 
