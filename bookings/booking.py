@@ -610,7 +610,8 @@ def _is_lock_timeout(error: BaseException) -> bool:
     return sqlstate in {"55P03", "40P01"} or "database is locked" in str(error)
 
 
-def _constraint_name(error: IntegrityError) -> str:
+def constraint_name(error: IntegrityError) -> str:
+    """The name of the constraint the database says an IntegrityError broke (PostgreSQL), else ""."""
     diag = getattr(error.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None) or ""
 
@@ -621,7 +622,7 @@ def _save_guarded(appointment: Appointment) -> None:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as error:
-        if _constraint_name(error) in OVERLAP_CONSTRAINTS:
+        if constraint_name(error) in OVERLAP_CONSTRAINTS:
             raise SlotUnavailable(_("That time was just taken.")) from error
         raise
 

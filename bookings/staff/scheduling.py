@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import models
+from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,7 @@ from bookings.availability import local_midnight, studio_zone
 from bookings.booking import (
     BookingError,
     cancel_appointment,
+    constraint_name,
     lock_therapists,
     locked_transaction,
     record_event,
@@ -147,6 +148,13 @@ def apply_change(
                 now=now,
             )
     except ScheduleChangeError:
+        raise
+    except IntegrityError as error:
+        # PostgreSQL's last guard, at commit: overlapping hours that another change saved meanwhile.
+        if constraint_name(error) == "working_hours_no_overlap":
+            raise ScheduleChangeError(
+                _("These hours overlap hours saved a moment ago. Nothing was changed; please check again.")
+            ) from error
         raise
     except BookingError as error:  # e.g. a lock wait timed out: nothing was saved
         raise ScheduleChangeError(str(error)) from error

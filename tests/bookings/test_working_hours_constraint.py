@@ -121,3 +121,27 @@ def test_model_validation_leaves_the_overlap_to_clean_and_the_formset():
 
     assert "working_hours_no_overlap" not in checked
     assert "working_hours_one_start_per_day" in checked
+
+
+@on_postgres
+def test_a_schedule_change_that_meets_the_guard_at_commit_is_refused_in_words():
+    """Two managers at once: the other's overlapping hours pass the form but not the commit."""
+    from bookings.staff.scheduling import Decision, ScheduleChangeError, apply_change
+
+    anna = make_therapist("anna", hours={0: [(time(9), time(13))]})
+
+    def save():  # what the formset's save() does, after its own check saw the old rows
+        WorkingHours.objects.create(therapist=anna, weekday=0, start=time(12), end=time(18))
+
+    with pytest.raises(ScheduleChangeError, match="overlap hours saved a moment ago"):
+        apply_change(
+            save=save,
+            find_stranded=list,
+            seen_ids=None,
+            decision=Decision.KEEP,
+            message="",
+            change="hours",
+            user=None,
+            therapist=anna,
+        )
+    assert periods(anna) == [(0, time(9), time(13))]
