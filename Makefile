@@ -15,7 +15,7 @@ PYTEST_WORKERS ?= auto
 help:
 	@echo "make run    set up (virtualenv, Python and npm packages, database, content, demo data) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make lint   ruff check"
+	@echo "make lint   ruff check and import-linter (the arrows between the apps)"
 	@echo "make bench  run the benchmark scripts in bench/"
 
 $(VENV)/.installed: pyproject.toml
@@ -49,6 +49,8 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_sizes.py
 
 format: setup
 	$(VENV)/bin/ruff format .

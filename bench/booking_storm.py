@@ -93,7 +93,7 @@ class Ready:
 
 
 def read_slot(token: str) -> tuple[int, str]:
-    """The start and therapist a slot token names (it is signed, not secret: see bookings/flow.py)."""
+    """The start and therapist a slot token names (it is signed, not secret: see bookings/web/flow.py)."""
     payload = token.split(":", 1)[0]
     compressed = payload.startswith(".")
     raw = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))

@@ -84,8 +84,8 @@ from bookings.models import (
     Service,
     Therapist,
 )
+from common.logging import log_event
 from intake.models import BOOKABLE, Outcome
-from studio.logging import log_event
 
 OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
 

@@ -689,8 +689,8 @@ class Appointment(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["start", "pk"]
-        # The staff area's permissions (bookings/staff/roles.py groups them into roles). The
-        # object-level rule (a therapist sees only their own sessions) is bookings/staff/permissions.py.
+        # The staff area's permissions (staff/roles.py groups them into roles). The
+        # object-level rule (a therapist sees only their own sessions) is staff/permissions.py.
         permissions = [
             ("access_staff_area", _("Can use the staff area and see their own schedule")),
             ("view_all_schedules", _("Can see every therapist's schedule")),

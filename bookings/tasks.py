@@ -23,7 +23,7 @@ from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import absolute, manage_url
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy, EventKind
 from bookings.money import format_money
-from studio.mail import send_templated_mail
+from common.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.logging import log_event
 from intake.models import Questionnaire
 from intake.rules import RuleSet, load_rules
 from intake.screening import DATE_OF_BIRTH, ScreeningError, screen
 from intake.tasks import send_result_link, send_returning_link
-from studio.logging import log_event
 
 logger = logging.getLogger(__name__)
 

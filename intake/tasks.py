@@ -11,9 +11,9 @@ from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 
+from common.mail import send_templated_mail
 from intake.links import result_token, returning_token
 from intake.models import Questionnaire
-from studio.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
 

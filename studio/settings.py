@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from studio.env import env_bool, env_int, env_list, env_str, require
+from common.env import env_bool, env_int, env_list, env_str, require
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -52,19 +52,21 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "common",
     "studio",
-    "reflexology",
-    "intake",
+    "staff",
     "bookings",
+    "intake",
+    "reflexology",
 ]
 
 MIDDLEWARE = [
     # First: the request id every log line and error page carries, and the access log.
-    "studio.middleware.RequestIdMiddleware",
+    "common.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages from the shared cache (studio/cache.py); outside GZip, so pages are stored compressed.
-    "studio.cache.PageCacheMiddleware",
+    # Public pages from the shared cache (common/cache.py); outside GZip, so pages are stored compressed.
+    "common.cache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,10 +76,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before anything reads the body (CSRF does, in process_view); its 413 still gets the headers above.
-    "studio.middleware.RequestSizeLimitMiddleware",
+    "common.middleware.RequestSizeLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Per-address limits on the forms that write (studio/ratelimit.py, settings.RATE_LIMITS).
-    "studio.ratelimit.RateLimitMiddleware",
+    # Per-address limits on the forms that write (common/ratelimit.py, settings.RATE_LIMITS).
+    "common.ratelimit.RateLimitMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -97,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "studio.context_processors.studio",
+                "common.context_processors.studio",
             ],
         },
     },
@@ -130,12 +132,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------
 # Shared by every worker and host (the page cache's generation, the rate limits' counters): Redis
 # when REDIS_URL is set (needs the `redis` package), else a table in the database (created by the
-# studio app's migration), whose incr() is atomic (studio/cache.py).
+# studio app's migration), whose incr() is atomic (common/cache.py).
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "studio.cache.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "studio"),
         }
@@ -143,7 +145,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "studio.cache.DatabaseCache",
+            "BACKEND": "common.cache.DatabaseCache",
             "LOCATION": "studio_cache",
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
         }
@@ -287,8 +289,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-# JSON lines in production (studio/logging.py), readable lines in development; both carry the
-# request id (studio/middleware.py).
+# JSON lines in production (common/logging.py), readable lines in development; both carry the
+# request id (common/middleware.py).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json'; got {LOG_FORMAT!r}.")
@@ -296,11 +298,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "studio.logging.RequestIdFilter"},
+        "request_id": {"()": "common.logging.RequestIdFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "studio.logging.JsonFormatter"},
+        "json": {"()": "common.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
@@ -350,12 +352,12 @@ INTAKE_OLDEST_AGE = env_int("INTAKE_OLDEST_AGE", 120)
 # --- End of Intake --------------------------------------------------------------------------
 
 # --- Staff area -----------------------------------------------------------------------------
-# /staff/ (bookings/staff/): roles are groups made by a migration (bookings/staff/roles.py).
+# /staff/ (staff/): roles are groups made by a migration (staff/roles.py).
 # Failed sign-ins are throttled by django-axes: after AXES_FAILURE_LIMIT wrong passwords for one
 # user name from one address, that pair waits AXES_COOLOFF_TIME (a locked page, HTTP 429). Keyed on
 # the pair, not the address alone, because the front desk shares one address: a colleague's typos
 # must not lock everyone out. Sessions end after SESSION_COOKIE_AGE and when the browser closes
-# (see Auth above). The address is the rate limits' one (studio/ratelimit.py, client_ip): behind
+# (see Auth above). The address is the rate limits' one (common/ratelimit.py, client_ip): behind
 # our TLS proxy (BEHIND_TLS_PROXY=1) the last X-Forwarded-For entry, not the proxy's own address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -366,8 +368,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "bookings.staff.views.auth.locked_out"
-AXES_CLIENT_IP_CALLABLE = "studio.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.views.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
 # --- End of Staff area ----------------------------------------------------------------------
 
 # --- Booking flow ---------------------------------------------------------------------------
@@ -379,7 +381,7 @@ BOOKING_FLOW_MAX_AGE = env_int("BOOKING_FLOW_MAX_AGE", 60 * 60 * 6)
 # --- End of Booking flow --------------------------------------------------------------------
 
 # --- Hardening ------------------------------------------------------------------------------
-# Page cache (studio/cache.py): whole public pages in the shared cache for visitors without a
+# Page cache (common/cache.py): whole public pages in the shared cache for visitors without a
 # session, dropped in every process as soon as the content, the rules, the prices, the hours or the
 # appointments change. URL name -> (query parameters the page reads, seconds an entry may live).
 # A request with any other parameter is not cached. The availability API also depends on the clock,
@@ -397,14 +399,24 @@ PAGE_CACHE_VIEWS = {
     "bookings:prices": ((), _PAGE_SECONDS),
     "bookings:therapist_list": ((), _PAGE_SECONDS),
     "bookings:therapist_detail": ((), _PAGE_SECONDS),
-    # "bookings": also dropped when an appointment changes (the others are not; studio/cache.py).
+    # "bookings": also dropped when an appointment changes (the others are not; common/cache.py).
     "bookings:availability_api": (
         ("service", "from", "to", "therapist"),
         env_int("AVAILABILITY_CACHE_SECONDS", 30),
         "bookings",
     ),
 }
-# Rate limits (studio/ratelimit.py): POSTs per client address to each URL name, per window of seconds.
+# Writes to these apps' tables drop the cached pages, except the models that no cached page shows (and
+# that change often); a write to an appointment drops only the "bookings" pages.
+PAGE_CACHE_WATCHED_APPS = ("reflexology", "intake", "bookings")
+PAGE_CACHE_IGNORED_MODELS = {
+    "intake.questionnaire",
+    "intake.clearance",
+    "intake.healthaccesslog",
+    "bookings.appointmentevent",
+}
+PAGE_CACHE_BOOKINGS_ONLY_MODELS = {"bookings.appointment"}
+# Rate limits (common/ratelimit.py): POSTs per client address to each URL name, per window of seconds.
 # Generous for people (a family booking together from one connection), tight for scripts.
 RATE_LIMIT = env_bool("RATE_LIMIT", True)
 RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", False)
@@ -418,11 +430,11 @@ RATE_LIMITS = {
     "bookings:manage_move": (20, 3600),
     "bookings:manage_cancel": (10, 3600),
 }
-# Any request body larger than this is refused with a 413 before it is read (studio/middleware.py);
+# Any request body larger than this is refused with a 413 before it is read (common/middleware.py);
 # above the largest thing a form takes (10 MB images in the admin, which say so themselves):
 # Django streams uploaded files to disk whatever their size, and any URL accepts a POST.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 # django-axes keeps the user name of a failed sign-in in a 255-character column; a longer one (as
-# scanners send) was a 500 on PostgreSQL. It is cut to fit (studio/ratelimit.py).
-AXES_USERNAME_CALLABLE = "studio.ratelimit.axes_username"
+# scanners send) was a 500 on PostgreSQL. It is cut to fit (common/ratelimit.py).
+AXES_USERNAME_CALLABLE = "common.ratelimit.axes_username"
 # --- End of Hardening -----------------------------------------------------------------------

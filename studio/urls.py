@@ -17,8 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("reflexology.urls")),
     path("", include("intake.urls")),
-    path("", include("bookings.urls")),
-    path("staff/", include("bookings.staff.urls")),
+    path("", include("bookings.web.urls")),
+    path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]
 

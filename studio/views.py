@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from studio.logging import current_request_id
+from common.logging import current_request_id
 
 logger = logging.getLogger(__name__)
 

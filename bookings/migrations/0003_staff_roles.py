@@ -1,16 +1,9 @@
-"""The staff roles (Manager, Reception, Therapist) as groups with their permissions.
-
-The roles are data in bookings/staff/roles.py; `ensure_roles` takes the migration's `apps`, so it
-only uses the historical models. Reversing leaves the groups alone (they may have members).
+"""Formerly made the staff roles; they now come from the staff app's own migration
+(staff/migrations/0001_roles.py), so the domain app does not import the back office. Kept, empty,
+so databases that applied it keep a consistent history.
 """
 
 from django.db import migrations
-
-
-def create_roles(apps, schema_editor):
-    from bookings.staff.roles import ensure_roles
-
-    ensure_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -22,4 +15,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -10,7 +10,7 @@ from bookings.booking import cancel_appointment, reschedule_appointment
 from bookings.ics import Method, appointment_calendar, event_uid
 from bookings.links import manage_link_token
 from tests.bookings.factories import at, make_questionnaire
-from tests.bookings.flow_support import book, make_studio, manage_path
+from tests.bookings.web.flow_support import book, make_studio, manage_path
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from bookings.models import Actor
 from bookings.notifications import notify_booked, notify_cancelled, notify_rescheduled
 from bookings.tasks import send_booking_confirmation
 from tests.bookings.factories import at, make_questionnaire
-from tests.bookings.flow_support import book, make_studio
+from tests.bookings.web.flow_support import book, make_studio
 
 pytestmark = pytest.mark.django_db
 

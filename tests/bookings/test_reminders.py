@@ -14,7 +14,7 @@ from django.utils import timezone
 from bookings.booking import cancel_appointment
 from bookings.models import Appointment, AppointmentStatus
 from tests.bookings.factories import make_appointment, make_questionnaire
-from tests.bookings.flow_support import make_studio
+from tests.bookings.web.flow_support import make_studio
 
 pytestmark = pytest.mark.django_db
 

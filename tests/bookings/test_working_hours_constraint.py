@@ -126,7 +126,7 @@ def test_model_validation_leaves_the_overlap_to_clean_and_the_formset():
 @on_postgres
 def test_a_schedule_change_that_meets_the_guard_at_commit_is_refused_in_words():
     """Two managers at once: the other's overlapping hours pass the form but not the commit."""
-    from bookings.staff.scheduling import Decision, ScheduleChangeError, apply_change
+    from staff.scheduling import Decision, ScheduleChangeError, apply_change
 
     anna = make_therapist("anna", hours={0: [(time(9), time(13))]})
 

@@ -21,14 +21,14 @@ from django.test import Client
 from django.utils import timezone
 
 from bookings.availability import compute_slots, load_availability_data
-from bookings.flow import sign_slot
 from bookings.links import manage_link_token
 from bookings.models import Appointment, AppointmentStatus, Service, Therapist
-from bookings.staff.roles import Role, assign_role
+from bookings.web.flow import sign_slot
 from intake.links import result_token
 from intake.questionnaires import ClientDetails, submit_questionnaire
 from intake.session import SESSION_KEY
 from reflexology.models import Technique, Zone
+from staff.roles import Role, assign_role
 from tests.conftest import DESKTOP, PHONE, PROJECT_DIR
 from tests.hardening.conftest import quietly
 
@@ -143,7 +143,7 @@ def test_a_clients_pages(live_server, demo, axe_page, console_errors):
     slot = sign_slot(service=service.slug, start=a_free_slot(service).start)
     session = SessionStore()
     session[SESSION_KEY] = str(questionnaire.public_id)
-    session["bookings.flow.contact"] = {"name": "Ada Client", "email": "ada@example.com", "phone": ""}
+    session["bookings.web.flow.contact"] = {"name": "Ada Client", "email": "ada@example.com", "phone": ""}
     session.create()
     axe_page.context.add_cookies([session_cookie(live_server, session.session_key)])
     later = timezone.now() + timedelta(days=2)

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bookings.staff.roles import Role, ensure_roles
+from staff.roles import Role, ensure_roles
 from tests.bookings.factories import MONDAY, at, make_questionnaire, make_service, make_therapist
-from tests.bookings.staff.conftest import PASSWORD, Clock, make_user
 from tests.conftest import DESKTOP, PHONE
+from tests.staff.conftest import PASSWORD, Clock, make_user
 
 SCREENING = {
     "outcome": "avoid_area",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client
 
 SHARED_CACHE = {
-    "BACKEND": "studio.cache.DatabaseCache",
+    "BACKEND": "common.cache.DatabaseCache",
     "LOCATION": "studio_cache_test",
 }
 

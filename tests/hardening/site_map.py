@@ -78,9 +78,9 @@ class Known:
     def build(cls) -> Known:
         from bookings.links import manage_link_token
         from bookings.models import Appointment, AppointmentStatus, StudioClosure, Therapist, TimeOff
-        from bookings.staff.roles import Role, assign_role
         from intake.links import result_token, returning_token
         from reflexology.models import Technique, Zone
+        from staff.roles import Role, assign_role
         from tests.bookings.factories import make_questionnaire
 
         now = timezone.now()

@@ -1,4 +1,4 @@
-"""The page cache (studio/cache.py): hits, invalidation on every kind of change, and never one visitor's
+"""The page cache (common/cache.py): hits, invalidation on every kind of change, and never one visitor's
 page for another.
 
 Changes are made inside `django_capture_on_commit_callbacks(execute=True)`, which runs what a commit
@@ -24,9 +24,9 @@ from django.utils.csp import LazyNonce
 from bookings.booking import book_appointment
 from bookings.models import Service, ServicePrice, Therapist, WorkingHours
 from bookings.money import format_money
+from common import cache as page_cache_module
+from common.cache import GENERATION_KEYS, current_generation, storable
 from reflexology.models import BodySystem, Technique, Zone
-from studio import cache as page_cache_module
-from studio.cache import GENERATION_KEYS, current_generation, storable
 
 PROJECT = Path(__file__).resolve().parents[2]
 HARDENING_URLS = "tests.hardening.urls"

@@ -49,7 +49,7 @@ def run_elsewhere(code: str, *, page_cache_on: bool, cache_dir: str) -> None:
 def production_caches(settings, transactional_db, tmp_path):
     """The caches as studio/settings.py makes them for this database (SQLite: pages in files)."""
     settings.PAGE_CACHE = True
-    settings.CACHES = {"default": {"BACKEND": "studio.cache.DatabaseCache", "LOCATION": "studio_cache"}}
+    settings.CACHES = {"default": {"BACKEND": "common.cache.DatabaseCache", "LOCATION": "studio_cache"}}
     if connection.vendor == "sqlite":
         settings.CACHES["pages"] = {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

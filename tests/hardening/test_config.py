@@ -28,14 +28,14 @@ def caches_with(**env) -> dict:
         (
             {"DATABASE_URL": "sqlite:////tmp/somewhere/db.sqlite3"},
             {
-                "default": "studio.cache.DatabaseCache",
+                "default": "common.cache.DatabaseCache",
                 "pages": "django.core.cache.backends.filebased.FileBasedCache",
             },
         ),
-        ({"DATABASE_URL": "postgres://u@db.internal/studio"}, {"default": "studio.cache.DatabaseCache"}),
+        ({"DATABASE_URL": "postgres://u@db.internal/studio"}, {"default": "common.cache.DatabaseCache"}),
         (
             {"DATABASE_URL": "postgres://u@db.internal/studio", "REDIS_URL": "redis://cache.internal:6379/0"},
-            {"default": "studio.cache.RedisCache"},
+            {"default": "common.cache.RedisCache"},
         ),
     ],
     ids=["sqlite: one host, pages in files", "postgresql: the database", "redis when REDIS_URL is set"],

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings.availability import compute_slots, load_availability_data
-from bookings.flow import sign_slot
 from bookings.models import Service
-from tests.bookings.flow_support import ready_client
+from bookings.web.flow import sign_slot
+from tests.bookings.web.flow_support import ready_client
 from tests.hardening.forms import Form, forms_of
 from tests.hardening.site_map import Known, fill, routes
 from tests.hardening.test_hostile_queries import HOSTILE_VALUES

@@ -1,4 +1,4 @@
-"""Structured logs (studio/logging.py, studio/middleware.py): one JSON object per line with the request's
+"""Structured logs (common/logging.py, common/middleware.py): one JSON object per line with the request's
 id; the access line names the route, never the path or the query (they can carry signed links); the
 booking and screening events carry ids and outcomes, never the client's details or answers."""
 
@@ -16,11 +16,11 @@ from bookings.availability import compute_slots, load_availability_data
 from bookings.booking import book_appointment, cancel_appointment
 from bookings.links import manage_link_token
 from bookings.models import Service
+from common.logging import JsonFormatter, RequestIdFilter, request_id_var
+from common.middleware import REQUEST_ID
 from intake.models import Outcome
 from intake.questionnaires import ClientDetails, submit_questionnaire
 from reflexology.models import Technique
-from studio.logging import JsonFormatter, RequestIdFilter, request_id_var
-from studio.middleware import REQUEST_ID
 
 
 def as_json_lines(records) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Rate limits on the forms that write (studio/ratelimit.py): counted per address and URL name, only for
+"""Rate limits on the forms that write (common/ratelimit.py): counted per address and URL name, only for
 POSTs, refused with a friendly 429 that keeps what was typed, and never a reason to refuse everyone."""
 
 import logging
@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from studio import ratelimit
-from studio.ratelimit import client_address, hit, logged_client
+from common import ratelimit
+from common.ratelimit import client_address, hit, logged_client
 from tests.utils import assert_csp_clean
 
 TYPED = {

@@ -1,4 +1,4 @@
-"""Staff sign-in lockouts (django-axes) use the rate limits' client address (studio.ratelimit.client_ip):
+"""Staff sign-in lockouts (django-axes) use the rate limits' client address (common.ratelimit.client_ip):
 behind our TLS proxy every request comes from the proxy, so axes must key on the forwarded address,
 or anyone could lock a staff account for everyone by failing to sign in as it."""
 
@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import RequestFactory
 
-from studio.ratelimit import client_ip
+from common.ratelimit import client_ip
 
 PROXY = "10.0.0.2"
 PASSWORD = "a-long-test-password"
@@ -33,7 +33,7 @@ def sign_in(client, forwarded_for, password):
 
 
 def test_axes_reads_the_client_address_from_the_ratelimit_module():
-    assert settings.AXES_CLIENT_IP_CALLABLE == "studio.ratelimit.client_ip"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "common.ratelimit.client_ip"
 
 
 def test_behind_the_proxy_each_forwarded_address_is_locked_out_on_its_own(client, db, desk, behind_proxy):

@@ -1,4 +1,4 @@
-"""The database cache's incr() is atomic (studio.cache.DatabaseCache): concurrent increments from several
+"""The database cache's incr() is atomic (common.cache.DatabaseCache): concurrent increments from several
 connections all count, and the expiry is kept. Real threads, real connections, on either database."""
 
 import threading

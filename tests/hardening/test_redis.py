@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from studio.ratelimit import hit
+from common.ratelimit import hit
 from tests.hardening.test_cache import cached_twice, fetch, rename_technique, text
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not redis_answers(), reason=f"no Redis answers a
 @pytest.fixture
 def redis_cache(settings):
     prefix = f"studio-test-{uuid.uuid4().hex[:12]}"
-    backend = {"BACKEND": "studio.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    backend = {"BACKEND": "common.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     settings.CACHES = {"default": backend}
     store = caches["default"]
     yield store

@@ -5,7 +5,7 @@ from importlib import import_module
 from django.core.management import BaseCommand
 
 # Each app that has demo data offers `demo.build_demo(stdout) -> None`, idempotent.
-DEMO_MODULES = ["bookings.demo", "bookings.staff.demo"]
+DEMO_MODULES = ["bookings.demo", "staff.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,32 @@
+"""The staff area, under /staff/ (studio/urls.py). Every view checks its own permission
+(`staff.permissions.staff_view`); tests/staff/test_access.py walks them all."""
+
+from django.urls import path
+
+from staff.views import appointments, auth, booking, hours, reports, schedule
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", schedule.dashboard, name="dashboard"),
+    path("week/", schedule.week, name="week"),
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("appointments/<int:pk>/", appointments.appointment_detail, name="appointment"),
+    path("appointments/<int:pk>/answers/", appointments.answers, name="answers"),
+    path("appointments/<int:pk>/attendance/", appointments.attendance, name="attendance"),
+    path("appointments/<int:pk>/note/", appointments.note, name="note"),
+    path("appointments/<int:pk>/cancel/", appointments.cancel, name="cancel"),
+    path("appointments/<int:pk>/reschedule/", appointments.reschedule, name="reschedule"),
+    path("book/", booking.book, name="book"),
+    path("book/questionnaire/", booking.questionnaire_lookup, name="book_questionnaire"),
+    path("therapists/", hours.therapist_list, name="therapists"),
+    path("therapists/<slug:slug>/hours/", hours.working_hours, name="working_hours"),
+    path("therapists/<slug:slug>/time-off/", hours.time_off, name="time_off"),
+    path("time-off/<int:pk>/delete/", hours.time_off_delete, name="time_off_delete"),
+    path("closures/", hours.closures, name="closures"),
+    path("closures/<int:pk>/delete/", hours.closure_delete, name="closure_delete"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports.csv", reports.reports_csv, name="reports_csv"),
+    path("audit/", reports.audit, name="audit"),
+]

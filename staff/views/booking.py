@@ -1,0 +1,135 @@
+"""Booking a phone or walk-in client: the same `book_appointment` as online, with source "staff".
+
+The page offers real free times (the availability engine), finds the client's valid questionnaire
+by e-mail (staff may; it is their job) and shows its screening for the chosen service as flags.
+A screening refusal is shown with its reason; a manager may book anyway with a recorded reason,
+which `book_appointment` checks again (the permission lives in the domain layer too).
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from bookings.availability import compute_slots, load_availability_data
+from bookings.booking import BookingError, NotSuitable, book_appointment, notice_for
+from bookings.models import AppointmentSource, BookingPolicy, Service
+from bookings.notifications import notify_booked
+from intake.models import BOOKABLE, Outcome, Questionnaire
+from staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
+from staff.permissions import staff_view
+from staff.screening import flags_for
+
+
+def _slots(search, policy: BookingPolicy) -> list:
+    if not search.is_valid():
+        return []
+    data = load_availability_data(
+        service=search.cleaned_data["service"],
+        first_day=search.cleaned_data["date"],
+        last_day=search.cleaned_data["date"],
+        therapist=search.cleaned_data["therapist"],
+        policy=policy,
+        min_notice=notice_for(source=AppointmentSource.STAFF),
+    )
+    return compute_slots(data)
+
+
+def _questionnaire(email: str) -> Questionnaire | None:
+    if not email:
+        return None
+    return Questionnaire.objects.prefetch_related("clearances").latest_valid_for_email(email)
+
+
+@staff_view("manage_bookings", methods=("GET", "HEAD", "POST"))
+def book(request):
+    """/staff/book/: choose service, therapist (or anyone), day and a free time; the client; book."""
+    status = 200
+    refusal = None
+    if request.method == "POST":
+        form = StaffBookingForm(request.POST)
+        search = SlotSearchForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            key = data["key"]
+            questionnaire = _questionnaire(data["client_email"]) if data["attach_questionnaire"] else None
+            try:
+                appointment = book_appointment(
+                    service=data["service"],
+                    start=data["start"],
+                    therapist=data["therapist"],
+                    client_name=data["client_name"],
+                    client_email=data["client_email"],
+                    client_phone=data["client_phone"],
+                    questionnaire=questionnaire,
+                    source=AppointmentSource.STAFF,
+                    idempotency_key=key,
+                    user=request.user,
+                    override_reason=data["override_reason"],
+                )
+            except NotSuitable as error:
+                refusal = error
+                form.add_error(None, str(error))
+            except BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                if not appointment.resubmitted:
+                    notify_booked(appointment)
+                messages.success(
+                    request,
+                    _("Booked. %(name)s has been sent a confirmation.") % {"name": appointment.client_name},
+                )
+                return redirect("staff:appointment", pk=appointment.pk)
+        status = 400
+    else:
+        params = request.GET.copy()
+        params.setdefault("date", today().isoformat())
+        search = SlotSearchForm(params if "service" in request.GET else None, initial={"date": today()})
+        form = StaffBookingForm(initial={**params.dict(), "attach_questionnaire": True})
+        if search.is_bound and not search.is_valid():
+            status = 400
+    chosen = search.cleaned_data if search.is_bound and search.is_valid() else {}
+    policy = BookingPolicy.current()
+    context = {
+        "search": search,
+        "form": form,
+        "slots": _slots(search, policy) if search.is_bound else [],
+        "searched": search.is_bound,
+        "chosen_service": chosen.get("service"),
+        "chosen_start": form.data.get("start", "") if form.is_bound else "",
+        "refusal": refusal,
+        "can_override": request.staff.can("override_screening"),
+        "service_choices": choices_of(search.fields["service"]),
+        "therapist_choices": choices_of(search.fields["therapist"]),
+        "policy": policy,
+    }
+    template = "staff/book.html"
+    if request.htmx and request.method == "GET":
+        template += "#slots"
+    return render(request, template, context, status=status)
+
+
+@staff_view("manage_bookings")
+def questionnaire_lookup(request):
+    """/staff/book/questionnaire/?email=&service=: the client's valid questionnaire as flags (htmx)."""
+    email = (request.GET.get("client_email") or request.GET.get("email") or "").strip()[:254]
+    service = (
+        Service.objects.active()
+        .select_related("technique")
+        .filter(slug=request.GET.get("service", ""))
+        .first()
+    )
+    questionnaire = _questionnaire(email) if "@" in email else None
+    flags, outcome = [], None
+    if questionnaire is not None and service is not None:
+        flags = flags_for(questionnaire, service.technique)
+        outcome = Outcome(questionnaire.outcome_for(service.technique))
+    context = {
+        "email": email,
+        "service": service,
+        "questionnaire": questionnaire,
+        "flags": flags,
+        "outcome": outcome,
+        "refused": outcome is not None
+        and questionnaire.effective_outcome_for(service.technique) not in BOOKABLE,
+    }
+    return render(request, "staff/includes/_questionnaire_lookup.html", context)
