@@ -1,0 +1,65 @@
+"""The arrows between the apps (import-linter's contracts in pyproject.toml) hold, and they bite.
+
+`make lint` runs the same check; this test also proves that a wrong import would be caught, by
+adding one to a copy of the tree.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("common", "studio", "staff", "bookings", "intake", "reflexology")
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter is not installed")
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of the apps' Python files (what import-linter reads), apart from the project's own."""
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc", "__pycache__"))
+    return tmp_path
+
+
+def test_the_tree_keeps_every_contract(tree):
+    result = lint_imports(tree)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "wrong_import"),
+    [
+        ("reflexology/models.py", "import bookings.models\n"),  # content must not know about bookings
+        ("intake/screening.py", "from staff import roles\n"),  # nor the screening about the back office
+        ("common/mail.py", "import studio.views\n"),  # infrastructure uses no app
+        ("bookings/booking.py", "from bookings.web import flow_views\n"),  # the domain uses no page
+    ],
+)
+def test_a_wrong_import_breaks_the_lint(tree, module, wrong_import):
+    with (tree / module).open("a") as source:
+        source.write(wrong_import)
+
+    result = lint_imports(tree)
+
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
