@@ -25,8 +25,9 @@ checked here, not only in the view; the override is written to the history as it
 (`EventKind.OVERRIDE`: the outcome that was overridden and the reason). A reason given when nothing
 was refused is ignored. An out-of-date questionnaire is never overridden (it needs updating).
 
-Prices: `service.price_for(therapist.level)` is what a booking with that therapist costs now; for
-"any therapist" show the slot's therapist's price (`Slot.therapist.level`), which is what is charged.
+Prices come from `bookings.pricing`: `price_with(service, therapist)` is what a booking with that
+therapist costs now (for "any therapist", the slot's therapist's price, which is what is charged);
+`price_after_move` keeps the agreed price unless the session moves to another level.
 
 Every refusal is a `BookingError` whose `str()` a client can read. `SlotUnavailable` (a subclass)
 means the time is taken or outside availability (past, inside the minimum notice, beyond the booking
@@ -57,7 +58,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -84,6 +84,7 @@ from bookings.models import (
     Service,
     Therapist,
 )
+from bookings.pricing import price_after_move, price_with
 from common.logging import log_event
 from intake.models import BOOKABLE, Outcome
 
@@ -198,7 +199,7 @@ def book_appointment(
             start=start,
             end=start + service.duration,
             blocked_until=start + service.duration + service.buffer,
-            price=service.price_for(chosen.level),
+            price=price_with(service, chosen),
             currency=settings.STUDIO_CURRENCY,
             questionnaire=questionnaire,
             source=source,
@@ -251,18 +252,6 @@ def earlier_booking(
     if (earlier.service.slug, earlier.start, earlier.client_email) != (service_slug, start, email):
         raise BookingError(_("This booking form was already used. Please start again from the booking page."))
     return earlier
-
-
-def price_after_move(
-    appointment: Appointment, therapist: Therapist, service: Service | None = None
-) -> Decimal:
-    """What `appointment` costs once moved to `therapist`: the agreed price, unless the level changes.
-
-    Reads `service.level_prices` (prefetch them when pricing many therapists).
-    """
-    if therapist.level == appointment.therapist.level:
-        return appointment.price
-    return (service or appointment.service).price_for(therapist.level)
 
 
 def reschedule_appointment(

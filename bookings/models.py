@@ -4,8 +4,9 @@ What the other parts of the site need to know (the booking flow, the staff area)
 
 - `Service` is one technique (`reflexology.Technique`) at one duration, with a base `price`, a
   `buffer_minutes` cleaning/rest time after it, and `needs_room`. `ServicePrice` rows give the
-  price with a therapist of a given `Level`; `service.price_for(level)` falls back to the base
-  price. `Service.objects.bookable()` (active, of a published technique) is what clients may book.
+  price with a therapist of a given `Level`, falling back to the base price (`bookings.pricing`
+  decides every price). `Service.objects.bookable()` (active, of a published technique) is what
+  clients may book.
 - `Therapist` (optional OneToOne `user` for the staff area: `request.user.therapist`), with a
   `level` (`Level.THERAPIST` / `SENIOR` / `MASTER`), the `services` they perform, `active`.
 - `WorkingHours`: several rows per weekday make breaks (09:00-13:00 and 14:00-18:00). Weekdays
@@ -262,16 +263,6 @@ class Service(models.Model):
     @property
     def buffer(self) -> timedelta:
         return timedelta(minutes=self.buffer_minutes)
-
-    def price_for(self, level: str) -> Decimal:
-        """The price with a therapist of `level`: its own row if there is one, else the base price.
-
-        Reads `level_prices.all()`, so prefetch `level_prices` when pricing many services.
-        """
-        for row in self.level_prices.all():
-            if row.level == level:
-                return row.price
-        return self.price
 
 
 class ServicePrice(models.Model):

@@ -13,14 +13,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bookings.models import LEVEL_RANK, Level, Service, Therapist, Weekday, WorkingHours
-
-
-@dataclass(frozen=True)
-class LevelPrice:
-    level: str
-    label: str
-    price: Decimal
+from bookings.models import Service, Therapist, Weekday, WorkingHours
+from bookings.pricing import LevelPrice, level_prices, price_with
 
 
 @dataclass
@@ -52,8 +46,7 @@ def _services():
 
 def _price_row(service: Service, levels) -> ServicePriceRow:
     """Prices for the levels of the therapists who give the service (all levels if nobody yet)."""
-    offered = sorted(set(levels), key=LEVEL_RANK.__getitem__) or list(Level)
-    prices = [LevelPrice(level, Level(level).label, service.price_for(level)) for level in offered]
+    prices = level_prices(service, levels)
     return ServicePriceRow(service=service, price=min(row.price for row in prices), level_prices=prices)
 
 
@@ -147,7 +140,7 @@ def therapist_profile(slug: str) -> Profile | None:
     if therapist is None:
         return None
     groups = _by_technique(
-        ServicePriceRow(service=service, price=service.price_for(therapist.level))
+        ServicePriceRow(service=service, price=price_with(service, therapist))
         for service in therapist.bookable_services
     )
     days = sorted(set(WorkingHours.objects.filter(therapist=therapist).values_list("weekday", flat=True)))

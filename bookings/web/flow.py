@@ -28,7 +28,6 @@ State between the steps:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -49,8 +48,9 @@ from bookings.availability import (
     slots_by_day,
     studio_zone,
 )
-from bookings.booking import BookingError, check_screening, price_after_move
+from bookings.booking import BookingError, check_screening
 from bookings.models import Appointment, BookingPolicy, Service, Therapist
+from bookings.pricing import PriceFor, booking_prices, move_prices
 from bookings.selectors import price_list
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -245,30 +245,6 @@ def today(now: datetime | None = None) -> date:
     return local(now or timezone.now()).date()
 
 
-PriceFor = Callable[[Therapist], Decimal]
-
-
-def price_with(service: Service) -> PriceFor:
-    """The price of `service` with a therapist: their level's price (what booking charges)."""
-    return lambda therapist: service.price_for(therapist.level)
-
-
-def price_when_moving(appointment: Appointment, service: Service | None = None) -> PriceFor:
-    """What a moved session costs with each therapist (`bookings.booking.price_after_move`).
-
-    `service`: the appointment's service with its prices prefetched, when the caller has it. If not,
-    they are fetched once, the first time a therapist of another level is priced.
-    """
-    service = service or appointment.service
-
-    def price(therapist: Therapist) -> Decimal:
-        if therapist.level != appointment.therapist.level:
-            prefetch_related_objects([service], "level_prices")  # a no-op once fetched
-        return price_after_move(appointment, therapist, service)
-
-    return price
-
-
 # --- Re-validating a chosen time ----------------------------------------------------------------
 
 
@@ -334,7 +310,7 @@ def resolve_slot(
     therapist, reason = choose_therapist(data, therapist=preference, start=start)  # as booking will
     if therapist is None:
         raise SlotGone(reason, service=service, preference=preference, start=start)
-    price_for = price_when_moving(appointment, service) if appointment is not None else price_with(service)
+    price_for = move_prices(appointment, service) if appointment is not None else booking_prices(service)
     price = price_for(therapist)
     return ResolvedSlot(
         ref=ref,

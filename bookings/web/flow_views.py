@@ -35,6 +35,7 @@ from bookings.links import LinkInvalid, manage_link_token, open_manage_link
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, Therapist
 from bookings.money import format_money
 from bookings.notifications import notify_booked
+from bookings.pricing import booking_prices
 from bookings.web.flow import (
     Confirmation,
     FlowError,
@@ -47,7 +48,6 @@ from bookings.web.flow import (
     is_slug,
     nearest_times,
     possible_techniques,
-    price_with,
     read_confirmation,
     read_slot,
     resolve_slot,
@@ -168,7 +168,7 @@ def _taken(request: HttpRequest, gone: SlotGone, *, next_step: str):
         service=gone.service,
         preference=gone.preference,
         around=gone.start,
-        price_for=price_with(gone.service),
+        price_for=booking_prices(gone.service),
     )
     therapist = gone.preference.slug if gone.preference else ""
     return _step(
@@ -306,7 +306,7 @@ def choose_time(request: HttpRequest):
         therapists=therapists,
         window=values["window"],
         day=values["day"],
-        price_for=price_with(service),
+        price_for=booking_prices(service),
         policy=BookingPolicy.current(),
     )
     context = {

@@ -29,6 +29,7 @@ from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import LinkInvalid, open_manage_link
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy
 from bookings.notifications import notify_cancelled, notify_rescheduled
+from bookings.pricing import move_prices
 from bookings.web.flow import (
     FlowError,
     SlotGone,
@@ -36,7 +37,6 @@ from bookings.web.flow import (
     build_picker,
     local,
     nearest_times,
-    price_when_moving,
     read_slot,
     resolve_slot,
     therapists_for,
@@ -188,7 +188,7 @@ def move(request: HttpRequest, token: str):
         # Open on the session's own day: the nearest times to it are the likeliest new ones.
         window=values["window"] or (None if values["day"] else local(appointment.start).date()),
         day=values["day"] or local(appointment.start).date(),
-        price_for=price_when_moving(appointment),
+        price_for=move_prices(appointment),
         appointment=appointment,
         policy=policy,
     )
@@ -265,7 +265,7 @@ def _taken(request, appointment: Appointment, token: str, gone: SlotGone):
         service=appointment.service,
         preference=gone.preference,
         around=gone.start,
-        price_for=price_when_moving(appointment),
+        price_for=move_prices(appointment),
         appointment=appointment,
     )
     return _page(
