@@ -72,6 +72,7 @@ from bookings.availability import (
     pick_room,
     studio_zone,
 )
+from bookings.errors import BookingError, NotSuitable, SlotUnavailable
 from bookings.models import (
     Actor,
     Appointment,
@@ -89,30 +90,6 @@ from common.logging import log_event
 from intake.models import BOOKABLE, Outcome
 
 OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
-
-
-class BookingError(Exception):
-    """A booking, change or cancellation was refused; `str(error)` is for the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
-
-
-class SlotUnavailable(BookingError):
-    """The time is taken, or outside what can be booked."""
-
-
-class NotSuitable(BookingError):
-    """The client's screening rules the technique out for now, or needs a doctor's note first."""
-
-    def __init__(self, message: str, *, outcome: Outcome, reasons: list[str]):
-        super().__init__(message)
-        self.outcome = outcome
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)

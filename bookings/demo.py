@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import BookingError, book_appointment, cancel_appointment, mark_attendance
+from bookings.booking import book_appointment, cancel_appointment, mark_attendance
+from bookings.errors import BookingError
 from bookings.models import (
     Appointment,
     AppointmentStatus,

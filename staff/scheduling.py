@@ -36,13 +36,13 @@ from django.utils.translation import gettext_lazy
 
 from bookings.availability import local_midnight, studio_zone
 from bookings.booking import (
-    BookingError,
     cancel_appointment,
     constraint_name,
     lock_therapists,
     locked_transaction,
     record_event,
 )
+from bookings.errors import BookingError
 from bookings.models import Actor, Appointment, EventKind, Therapist
 
 

@@ -14,7 +14,7 @@ State between the steps:
   for ("" for any therapist), signed and timestamped with `django.core.signing` (`sign_slot`,
   `read_slot`). It holds nothing personal, so it can sit in URLs (and in `/intake/?next=`). Every
   step re-validates it against the database with the availability engine (`resolve_slot`): a
-  tampered token is `StateInvalid`, an old one `StateExpired`, a time no longer free `SlotGone`.
+  tampered token is `StateInvalid`, an old one `StateExpired`, a time no longer free `SlotUnavailable`.
 - Contact details are personal, so they stay server-side in the session between the details
   step and the confirmation (never in a URL or a log); the questionnaire is the intake's
   `proven_questionnaire(request)`, also in the session.
@@ -48,7 +48,8 @@ from bookings.availability import (
     slots_by_day,
     studio_zone,
 )
-from bookings.booking import BookingError, check_screening
+from bookings.booking import check_screening
+from bookings.errors import BookingError, ServiceUnavailable, SlotUnavailable, StateExpired, StateInvalid
 from bookings.models import Appointment, BookingPolicy, Service, Therapist
 from bookings.pricing import PriceFor, booking_prices, move_prices
 from bookings.selectors import price_list
@@ -66,46 +67,6 @@ PARTS_OF_DAY = [
     (12, gettext_lazy("Afternoon")),
     (17, gettext_lazy("Evening")),
 ]
-
-
-# --- Errors -----------------------------------------------------------------------------------
-
-
-class FlowError(Exception):
-    """A step cannot go on; `str(error)` is for the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
-
-
-class StateInvalid(FlowError):
-    """The carried state was changed, cut short or made up."""
-
-
-class StateExpired(FlowError):
-    """The carried state is genuine but old. `service` is its service slug, for the way back."""
-
-    def __init__(self, message: str, *, service: str = ""):
-        super().__init__(message)
-        self.service = service
-
-
-class ServiceGone(FlowError):
-    """The service cannot be booked (any more)."""
-
-
-class SlotGone(FlowError):
-    """The time cannot be booked now (taken, passed, outside the hours...); the reason is the message."""
-
-    def __init__(self, message: str, *, service: Service, preference: Therapist | None, start: datetime):
-        super().__init__(message)
-        self.service = service
-        self.preference = preference
-        self.start = start
 
 
 # --- Signed state -----------------------------------------------------------------------------
@@ -277,7 +238,7 @@ def resolve_slot(
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
 ) -> ResolvedSlot:
-    """Check `ref` against today's data, as `book_appointment` will: ServiceGone / SlotGone if not.
+    """Check `ref` against today's data, as `book_appointment` will; ServiceUnavailable / SlotUnavailable.
 
     `service`: `ref`'s service when the caller has already looked it up (`find_service`).
     `appointment`: the booking being moved (its own time does not block it, and it prices the move).
@@ -285,13 +246,13 @@ def resolve_slot(
     if service is None or service.slug != ref.service:
         service = find_service(ref.service)
     if service is None or (appointment is not None and service.pk != appointment.service_id):
-        raise ServiceGone(_("That session is not available for booking online any more."))
+        raise ServiceUnavailable(_("That session is not available for booking online any more."))
     start = local(ref.start)
     preference = None
     if ref.therapist:
         preference = find_therapist(ref.therapist, service)
         if preference is None:
-            raise SlotGone(
+            raise SlotUnavailable(
                 _("That therapist is not taking bookings for this session at the moment."),
                 service=service,
                 preference=None,
@@ -309,7 +270,7 @@ def resolve_slot(
     )
     therapist, reason = choose_therapist(data, therapist=preference, start=start)  # as booking will
     if therapist is None:
-        raise SlotGone(reason, service=service, preference=preference, start=start)
+        raise SlotUnavailable(reason, service=service, preference=preference, start=start)
     price_for = move_prices(appointment, service) if appointment is not None else booking_prices(service)
     price = price_for(therapist)
     return ResolvedSlot(

@@ -23,26 +23,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from bookings import selectors
-from bookings.booking import (
-    BookingError,
-    NotSuitable,
-    SlotUnavailable,
-    book_appointment,
-    check_screening,
-    earlier_booking,
-)
-from bookings.links import LinkInvalid, manage_link_token, open_manage_link
+from bookings.booking import book_appointment, check_screening, earlier_booking
+from bookings.errors import BookingError, LinkInvalid, NotSuitable, SlotUnavailable, StateExpired
+from bookings.links import manage_link_token, open_manage_link
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, Therapist
 from bookings.money import format_money
 from bookings.notifications import notify_booked
 from bookings.pricing import booking_prices
 from bookings.web.flow import (
     Confirmation,
-    FlowError,
     ResolvedSlot,
-    SlotGone,
     SlotRef,
-    StateExpired,
     build_picker,
     find_service,
     is_slug,
@@ -148,7 +139,7 @@ def _choice_from(resolved: ResolvedSlot) -> Choice:
     )
 
 
-def _problem(request: HttpRequest, error: FlowError, *, status: int = 400):
+def _problem(request: HttpRequest, error: BookingError, *, status: int = 400):
     """A tampered, expired or unusable step: say so, and offer the way back."""
     back = reverse("bookings:book")
     if isinstance(error, StateExpired) and error.service and find_service(error.service) is not None:
@@ -162,7 +153,7 @@ def _problem(request: HttpRequest, error: FlowError, *, status: int = 400):
     )
 
 
-def _taken(request: HttpRequest, gone: SlotGone, *, next_step: str):
+def _taken(request: HttpRequest, gone: SlotUnavailable, *, next_step: str):
     """ "That time was just taken": the reason and the nearest free times (which go on to `next_step`)."""
     options = nearest_times(
         service=gone.service,
@@ -343,7 +334,7 @@ def details(request: HttpRequest):
     token = request.POST.get("slot") if posted else request.GET.get("slot")
     try:
         ref = read_slot(token)
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     questionnaire = proven_questionnaire(request)
 
@@ -369,11 +360,11 @@ def details(request: HttpRequest):
     gone = None
     try:
         resolved = resolve_slot(ref)
-    except SlotGone as error:
+    except SlotUnavailable as error:
         if not posted:
             return _taken(request, error, next_step="bookings:book_details")
         resolved, gone = None, error  # keep what they typed; the summary offers other times
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     service = resolved.service if resolved else gone.service
     refusal = _screening_refusal(questionnaire, service)
@@ -461,7 +452,7 @@ def summary(request: HttpRequest):
     token = request.GET.get("slot")
     try:
         ref = read_slot(token)
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     contact, questionnaire, missing = _before_summary(request, ref, token)
     if missing:
@@ -474,9 +465,9 @@ def summary(request: HttpRequest):
             return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
     try:
         resolved = resolve_slot(ref, service=service)
-    except SlotGone as gone:
+    except SlotUnavailable as gone:
         return _taken(request, gone, next_step="bookings:book_summary")
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     # A fresh key per rendering: the form it is in books once, however often it is sent.
     return _render_summary(request, resolved, contact, questionnaire, key=secrets.token_urlsafe(24))
@@ -492,7 +483,7 @@ def _booked_with(confirmation: Confirmation, contact: dict) -> Appointment | Non
             email=contact["email"],
         )
     except BookingError as error:
-        raise FlowError(error.message) from error
+        raise BookingError(error.message) from error
 
 
 def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, contact, questionnaire):
@@ -523,7 +514,7 @@ def confirm(request: HttpRequest):
     """Book. Safe to send twice: the form's key makes a resubmission return the first booking."""
     try:
         return _confirm(request, read_confirmation(request.POST.get("confirmation")))
-    except FlowError as error:  # a tampered form, or one already used for another booking
+    except BookingError as error:  # a tampered form, or one already used for another booking
         return _problem(request, error)
 
 
@@ -538,14 +529,16 @@ def _confirm(request: HttpRequest, confirmation: Confirmation):
 
     service = find_service(confirmation.slot.service)
     if service is None:
-        return _problem(request, FlowError(_("That session is not available for booking online any more.")))
+        return _problem(
+            request, BookingError(_("That session is not available for booking online any more."))
+        )
     refusal = _screening_refusal(questionnaire, service)
     if refusal is not None:
         back = _slot_step_url("bookings:book_summary", token)
         return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
     try:
         resolved = resolve_slot(confirmation.slot, service=service)
-    except SlotGone as gone:
+    except SlotUnavailable as gone:
         earlier = _booked_with(confirmation, contact)  # our own twin request may have taken it
         return _done(earlier) if earlier else _taken(request, gone, next_step="bookings:book_summary")
     if resolved.price != confirmation.price:
@@ -572,7 +565,7 @@ def _confirm(request: HttpRequest, confirmation: Confirmation):
         earlier = _booked_with(confirmation, contact)
         if earlier is not None:
             return _done(earlier)
-        gone = SlotGone(
+        gone = SlotUnavailable(
             refusal.message, service=resolved.service, preference=resolved.preference, start=resolved.start
         )
         return _taken(request, gone, next_step="bookings:book_summary")

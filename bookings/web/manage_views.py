@@ -18,22 +18,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from bookings.booking import (
-    BookingError,
-    SlotUnavailable,
     cancel_appointment,
     change_deadline,
     client_can_change,
     reschedule_appointment,
 )
+from bookings.errors import BookingError, LinkInvalid, SlotUnavailable, StateInvalid
 from bookings.ics import Method, appointment_calendar, calendar_filename
-from bookings.links import LinkInvalid, open_manage_link
+from bookings.links import open_manage_link
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy
 from bookings.notifications import notify_cancelled, notify_rescheduled
 from bookings.pricing import move_prices
 from bookings.web.flow import (
-    FlowError,
-    SlotGone,
-    StateInvalid,
     build_picker,
     local,
     nearest_times,
@@ -215,9 +211,9 @@ def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_to
         if ref.service != appointment.service.slug:
             raise StateInvalid(_("That time is for a different session. Please choose a new time below."))
         resolved = resolve_slot(ref, appointment=appointment, policy=policy)
-    except SlotGone as gone:
+    except SlotUnavailable as gone:
         return _taken(request, appointment, token, gone)
-    except FlowError as error:
+    except BookingError as error:
         return _page(
             request,
             "bookings/manage/problem.html",
@@ -244,7 +240,7 @@ def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_to
             by=Actor.CLIENT,
         )
     except SlotUnavailable as refusal:
-        gone = SlotGone(
+        gone = SlotUnavailable(
             refusal.message, service=resolved.service, preference=resolved.preference, start=resolved.start
         )
         return _taken(request, appointment, token, gone)
@@ -260,7 +256,7 @@ def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_to
     return redirect(_manage_url(token))
 
 
-def _taken(request, appointment: Appointment, token: str, gone: SlotGone):
+def _taken(request, appointment: Appointment, token: str, gone: SlotUnavailable):
     options = nearest_times(
         service=appointment.service,
         preference=gone.preference,

@@ -13,13 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import (
-    BookingError,
-    cancel_appointment,
-    mark_attendance,
-    notice_for,
-    reschedule_appointment,
-)
+from bookings.booking import cancel_appointment, mark_attendance, notice_for, reschedule_appointment
+from bookings.errors import BookingError
 from bookings.models import Actor, Appointment, AppointmentStatus, Therapist
 from bookings.notifications import notify_cancelled, notify_rescheduled
 from intake.access import read_answers

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data
-from bookings.booking import BookingError, NotSuitable, book_appointment, notice_for
+from bookings.booking import book_appointment, notice_for
+from bookings.errors import BookingError, NotSuitable
 from bookings.models import AppointmentSource, BookingPolicy, Service
 from bookings.notifications import notify_booked
 from intake.models import BOOKABLE, Outcome, Questionnaire

@@ -9,9 +9,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bookings.booking import (
-    BookingError,
-    NotSuitable,
-    SlotUnavailable,
     book_appointment,
     cancel_appointment,
     change_deadline,
@@ -20,6 +17,7 @@ from bookings.booking import (
     mark_attendance,
     reschedule_appointment,
 )
+from bookings.errors import BookingError, NotSuitable, SlotUnavailable
 from bookings.models import Appointment, AppointmentEvent, Level, StudioClosure
 from intake.models import Clearance, Outcome
 from tests.bookings.factories import (

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.booking import BookingError, NotSuitable, book_appointment
+from bookings.booking import book_appointment
+from bookings.errors import BookingError, NotSuitable
 from bookings.models import Appointment, AppointmentEvent, AppointmentSource, EventKind
 from tests.bookings.factories import MONDAY, at, make_questionnaire, make_service, make_therapist
 from tests.staff.conftest import make_user

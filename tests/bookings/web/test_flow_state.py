@@ -7,16 +7,13 @@ from decimal import Decimal
 import pytest
 from django.core import signing
 
+from bookings.errors import ServiceUnavailable, SlotUnavailable, StateExpired, StateInvalid
 from bookings.models import Appointment, StudioClosure
 from bookings.pricing import booking_prices, price_with
 from bookings.web.flow import (
     CONFIRM_SALT,
     SLOT_SALT,
-    ServiceGone,
-    SlotGone,
     SlotRef,
-    StateExpired,
-    StateInvalid,
     build_picker,
     nearest_times,
     possible_techniques,
@@ -125,12 +122,12 @@ def test_a_free_slot_resolves_to_who_gives_it_and_the_price(studio):
 def test_a_taken_slot_says_so(studio):
     start = at(studio["day"], "10:00")
     make_appointment(service=studio["service"], therapist=studio["anna"], start=start)
-    with pytest.raises(SlotGone, match="just taken"):
+    with pytest.raises(SlotUnavailable, match="just taken"):
         resolve_slot(SlotRef(studio["service"].slug, start, "anna"))
     # Boris is still free, so "any therapist" still works, now with him.
     assert resolve_slot(SlotRef(studio["service"].slug, start, "")).therapist == studio["boris"]
     make_appointment(service=studio["service"], therapist=studio["boris"], start=start)
-    with pytest.raises(SlotGone, match="just taken"):
+    with pytest.raises(SlotUnavailable, match="just taken"):
         resolve_slot(SlotRef(studio["service"].slug, start, ""))
 
 
@@ -144,22 +141,22 @@ def test_a_taken_slot_says_so(studio):
     ],
 )
 def test_times_outside_what_can_be_booked_say_why(studio, when, message):
-    with pytest.raises(SlotGone, match=message):
+    with pytest.raises(SlotUnavailable, match=message):
         resolve_slot(SlotRef(studio["service"].slug, when(studio), "anna"))
 
 
 def test_a_closure_unknown_therapist_and_gone_service_are_refused(studio):
     start = at(studio["day"], "10:00")
     StudioClosure.objects.create(start_date=studio["day"], end_date=studio["day"], reason="Repairs")
-    with pytest.raises(SlotGone, match="closed"):
+    with pytest.raises(SlotUnavailable, match="closed"):
         resolve_slot(SlotRef(studio["service"].slug, start, ""))
-    with pytest.raises(SlotGone, match="not taking bookings"):
+    with pytest.raises(SlotUnavailable, match="not taking bookings"):
         resolve_slot(SlotRef(studio["service"].slug, start, "nobody"))
-    with pytest.raises(ServiceGone):
+    with pytest.raises(ServiceUnavailable):
         resolve_slot(SlotRef("no-such-service", start, ""))
     studio["service"].active = False
     studio["service"].save()
-    with pytest.raises(ServiceGone):
+    with pytest.raises(ServiceUnavailable):
         resolve_slot(SlotRef(studio["service"].slug, start, ""))
 
 
