@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from bookings.booking import change_deadline
 from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import absolute, manage_url
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy, EventKind
 from bookings.money import format_money
+from bookings.rules import change_deadline
 from common.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)

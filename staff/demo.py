@@ -141,6 +141,7 @@ def _clients_with_questionnaires() -> int:
                 source=AppointmentSource.STAFF,
                 idempotency_key=key,
                 user=reception,
+                notify=False,
             )
         except BookingError:
             continue

@@ -23,12 +23,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from bookings import selectors
-from bookings.booking import book_appointment, check_screening, earlier_booking
-from bookings.errors import BookingError, LinkInvalid, NotSuitable, SlotUnavailable, StateExpired
+from bookings.booking import check_screening, confirm_booking
+from bookings.errors import (
+    BookingError,
+    LinkInvalid,
+    NotSuitable,
+    PriceChanged,
+    ServiceUnavailable,
+    SlotUnavailable,
+    StateExpired,
+    StateInvalid,
+)
 from bookings.links import manage_link_token, open_manage_link
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, Therapist
 from bookings.money import format_money
-from bookings.notifications import notify_booked
 from bookings.pricing import booking_prices
 from bookings.web.flow import (
     Confirmation,
@@ -473,19 +481,6 @@ def summary(request: HttpRequest):
     return _render_summary(request, resolved, contact, questionnaire, key=secrets.token_urlsafe(24))
 
 
-def _booked_with(confirmation: Confirmation, contact: dict) -> Appointment | None:
-    """The appointment this very confirmation form already made, if any (a resubmission)."""
-    try:
-        return earlier_booking(
-            confirmation.key,
-            service_slug=confirmation.slot.service,
-            start=confirmation.slot.start,
-            email=contact["email"],
-        )
-    except BookingError as error:
-        raise BookingError(error.message) from error
-
-
 def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, contact, questionnaire):
     """The summary again, with the new price, before anything is booked (same key: still one booking)."""
     values = {"therapist": resolved.therapist.name, "price": format_money(resolved.price)}
@@ -504,84 +499,56 @@ def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, 
     )
 
 
-def _done(appointment: Appointment):
-    return redirect("bookings:book_done", token=manage_link_token(appointment))
-
-
 @never_cache
 @require_POST
 def confirm(request: HttpRequest):
-    """Book. Safe to send twice: the form's key makes a resubmission return the first booking."""
+    """Book (`bookings.booking.confirm_booking`). Safe to send twice: the form's key books once."""
     try:
-        return _confirm(request, read_confirmation(request.POST.get("confirmation")))
-    except BookingError as error:  # a tampered form, or one already used for another booking
+        confirmation = read_confirmation(request.POST.get("confirmation"))
+    except BookingError as error:  # a tampered or made-up form
         return _problem(request, error)
-
-
-def _confirm(request: HttpRequest, confirmation: Confirmation):
-    token = confirmation.slot_token
-    contact, questionnaire, missing = _before_summary(request, confirmation.slot, token)
+    contact, questionnaire, missing = _before_summary(request, confirmation.slot, confirmation.slot_token)
     if missing:
         return missing
-    earlier = _booked_with(confirmation, contact)
-    if earlier is not None:
-        return _done(earlier)
-
-    service = find_service(confirmation.slot.service)
-    if service is None:
-        return _problem(
-            request, BookingError(_("That session is not available for booking online any more."))
-        )
-    refusal = _screening_refusal(questionnaire, service)
-    if refusal is not None:
-        back = _slot_step_url("bookings:book_summary", token)
-        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
     try:
-        resolved = resolve_slot(confirmation.slot, service=service)
-    except SlotUnavailable as gone:
-        earlier = _booked_with(confirmation, contact)  # our own twin request may have taken it
-        return _done(earlier) if earlier else _taken(request, gone, next_step="bookings:book_summary")
-    if resolved.price != confirmation.price:
-        earlier = _booked_with(confirmation, contact)  # a twin of this form may have booked just now
-        if earlier is not None:
-            return _done(earlier)
-        return _price_changed(request, resolved, confirmation, contact, questionnaire)
-
-    try:
-        appointment = book_appointment(
-            service=resolved.service,
-            start=resolved.start,
+        appointment = confirm_booking(
+            service=confirmation.slot.service,
+            start=confirmation.slot.start,
+            therapist=confirmation.slot.therapist,
             client_name=contact["name"],
             client_email=contact["email"],
             client_phone=contact.get("phone", ""),
-            therapist=resolved.preference,
             questionnaire=questionnaire,
             idempotency_key=confirmation.key,
+            price_shown=confirmation.price,
         )
-    except NotSuitable as refusal:
-        back = _slot_step_url("bookings:book_summary", token)
-        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
-    except SlotUnavailable as refusal:
-        earlier = _booked_with(confirmation, contact)
-        if earlier is not None:
-            return _done(earlier)
-        gone = SlotUnavailable(
-            refusal.message, service=resolved.service, preference=resolved.preference, start=resolved.start
-        )
-        return _taken(request, gone, next_step="bookings:book_summary")
     except BookingError as refusal:
-        return _render_summary(
-            request,
-            resolved,
-            contact,
-            questionnaire,
-            key=confirmation.key,
-            notice=refusal.message,
-            status=400,
-        )
-    if not appointment.resubmitted:
-        notify_booked(appointment)
-    return _done(appointment)
+        return _not_booked(request, refusal, confirmation, contact, questionnaire)
+    return redirect("bookings:book_done", token=manage_link_token(appointment))
+
+
+def _not_booked(request, refusal: BookingError, confirmation: Confirmation, contact, questionnaire):
+    """Why confirming booked nothing, as the page that offers the way on."""
+    if isinstance(refusal, StateInvalid | StateExpired | ServiceUnavailable):
+        return _problem(request, refusal)  # e.g. a form already used for another booking
+    if isinstance(refusal, NotSuitable):
+        service = find_service(confirmation.slot.service)
+        back = _slot_step_url("bookings:book_summary", confirmation.slot_token)
+        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
+    if isinstance(refusal, SlotUnavailable):
+        return _taken(request, refusal, next_step="bookings:book_summary")
+    try:
+        resolved = resolve_slot(confirmation.slot)  # the summary again, as things stand now
+    except SlotUnavailable as gone:
+        return _taken(request, gone, next_step="bookings:book_summary")
+    except BookingError as error:
+        return _problem(request, error)
+    if isinstance(refusal, PriceChanged):
+        return _price_changed(request, resolved, confirmation, contact, questionnaire)
+    notice = refusal.message
+    return _render_summary(
+        request, resolved, contact, questionnaire, key=confirmation.key, notice=notice, status=400
+    )
 
 
 @never_cache

@@ -2,8 +2,8 @@
 
 See it, add it to a calendar, move it (the same day-and-time picker as booking) or cancel it, within
 the booking rules; after the deadline the page says so kindly, with the studio's phone number.
-A tampered or unknown link is a friendly 404. Thin views over `bookings.booking`; e-mails go out
-through `bookings.notifications` after the change commits.
+A tampered or unknown link is a friendly 404. Thin views over `bookings.booking`, which e-mails the
+client once the change commits.
 """
 
 from django.contrib import messages
@@ -17,18 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from bookings.booking import (
-    cancel_appointment,
-    change_deadline,
-    client_can_change,
-    reschedule_appointment,
-)
+from bookings.booking import cancel_appointment, reschedule_appointment
 from bookings.errors import BookingError, LinkInvalid, SlotUnavailable, StateInvalid
 from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import open_manage_link
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy
-from bookings.notifications import notify_cancelled, notify_rescheduled
 from bookings.pricing import move_prices
+from bookings.rules import change_deadline, client_can_change
 from bookings.web.flow import (
     build_picker,
     local,
@@ -121,16 +116,13 @@ def cancel(request: HttpRequest, token: str):
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            cancelled = cancel_appointment(
-                appointment=appointment, by=Actor.CLIENT, reason=form.cleaned_data["reason"]
-            )
+            cancel_appointment(appointment=appointment, by=Actor.CLIENT, reason=form.cleaned_data["reason"])
         except BookingError as refusal:
             if Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.CANCELLED).exists():
                 messages.info(request, _("This session is cancelled."))
                 return redirect(_manage_url(token))
             form.add_error(None, refusal.message)
         else:
-            notify_cancelled(cancelled)
             messages.success(
                 request, _("Your session is cancelled. We have sent you an e-mail to confirm it.")
             )
@@ -232,7 +224,7 @@ def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_to
             policy=policy,
         )
     try:
-        moved = reschedule_appointment(
+        reschedule_appointment(
             appointment=appointment,
             new_start=resolved.start,
             therapist=resolved.preference,
@@ -251,7 +243,6 @@ def _move_to(request: HttpRequest, appointment: Appointment, token: str, slot_to
         else:
             messages.error(request, refusal.message)
         return redirect(_manage_url(token))
-    notify_rescheduled(moved)
     messages.success(request, _("Your session has moved. We have sent you an e-mail with the new time."))
     return redirect(_manage_url(token))
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import cancel_appointment, mark_attendance, notice_for, reschedule_appointment
+from bookings.booking import cancel_appointment, mark_attendance, reschedule_appointment
 from bookings.errors import BookingError
 from bookings.models import Actor, Appointment, AppointmentStatus, Therapist
-from bookings.notifications import notify_cancelled, notify_rescheduled
+from bookings.rules import notice_for
 from intake.access import read_answers
 from intake.models import HealthAccessLog
 from staff.forms import AttendanceForm, CancelForm, NoteForm, RescheduleForm, RescheduleSearchForm
@@ -131,13 +131,12 @@ def cancel(request, pk):
         messages.error(request, _form_errors(form))
         return _after_action(request, pk, cancel_form=form, open_cancel=True)
     try:
-        cancelled = cancel_appointment(
+        cancel_appointment(
             appointment=appointment, by=Actor.STAFF, reason=form.cleaned_data["reason"], user=request.user
         )
     except BookingError as error:
         messages.error(request, str(error))
         return _after_action(request, pk)
-    notify_cancelled(cancelled)
     messages.success(request, _("Cancelled. The client has been sent an e-mail."))
     return _after_action(request, pk)
 
@@ -171,7 +170,7 @@ def reschedule(request, pk):
         if form.is_valid():
             choice = form.cleaned_data["therapist"]
             try:
-                moved = reschedule_appointment(
+                reschedule_appointment(
                     appointment=appointment,
                     new_start=form.cleaned_data["start"],
                     therapist=None if choice in ("same", "any") else choice,
@@ -182,7 +181,6 @@ def reschedule(request, pk):
             except BookingError as error:
                 form.add_error(None, str(error))
             else:
-                notify_rescheduled(moved)
                 messages.success(request, _("Moved. The client has been sent an e-mail with the new time."))
                 return redirect("staff:appointment", pk=pk)
         status = 400

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data
-from bookings.booking import book_appointment, notice_for
+from bookings.booking import book_appointment
 from bookings.errors import BookingError, NotSuitable
 from bookings.models import AppointmentSource, BookingPolicy, Service
-from bookings.notifications import notify_booked
+from bookings.rules import notice_for
 from intake.models import BOOKABLE, Outcome, Questionnaire
 from staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
 from staff.permissions import staff_view
@@ -73,8 +73,6 @@ def book(request):
             except BookingError as error:
                 form.add_error(None, str(error))
             else:
-                if not appointment.resubmitted:
-                    notify_booked(appointment)
                 messages.success(
                     request,
                     _("Booked. %(name)s has been sent a confirmation.") % {"name": appointment.client_name},

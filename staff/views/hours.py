@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from bookings.forms import WorkingHoursFormSet
 from bookings.models import StudioClosure, Therapist, TimeOff, Weekday, WorkingHours
-from bookings.notifications import notify_cancelled
 from staff.forms import ClosureForm, StrandedForm, TimeOffForm
 from staff.permissions import staff_view
 from staff.schedule import hours_label
@@ -85,8 +84,6 @@ def _change(request, *, therapist, find_stranded, save, change: str, title: str,
         )
     except ScheduleChangeError as error:
         return _confirm(request, stranded=find_stranded(), title=title, back_url=back_url, error=str(error))
-    for appointment in result.cancelled:
-        notify_cancelled(appointment)
     if result.cancelled:
         messages.success(
             request,

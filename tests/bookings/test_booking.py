@@ -11,14 +11,13 @@ from django.utils import timezone
 from bookings.booking import (
     book_appointment,
     cancel_appointment,
-    change_deadline,
-    client_can_change,
     earlier_booking,
     mark_attendance,
     reschedule_appointment,
 )
 from bookings.errors import BookingError, NotSuitable, SlotUnavailable
 from bookings.models import Appointment, AppointmentEvent, Level, StudioClosure
+from bookings.rules import change_deadline, client_can_change
 from intake.models import Clearance, Outcome
 from tests.bookings.factories import (
     MONDAY,
