@@ -126,16 +126,13 @@ def book_appointment(
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
 
     `idempotency_key` (e.g. a random value in the confirm form) makes a resubmitted or double-clicked
-    form return the appointment the first submission created, marked `resubmitted = True` (a new
-    one has `resubmitted = False`; only that one is e-mailed). `user` is the staff member booking on
-    a client's behalf (recorded in the history). `override_reason` lets a manager book despite a
-    screening refusal (see the module docstring). `expected_price`: the price the client was shown;
-    if booking now would cost another, PriceChanged and nothing is booked. Raises BookingError /
-    SlotUnavailable / NotSuitable / PriceChanged.
+    form return the first submission's appointment, marked `resubmitted = True` (a new one: False;
+    only that one is e-mailed). `user`: the staff member booking for a client (in the history).
+    `override_reason`: see the module docstring. `expected_price`: the price the client was shown
+    (else PriceChanged, nothing booked). Raises BookingError, SlotUnavailable, NotSuitable, PriceChanged.
     """
     _require_aware(start)
-    if source not in AppointmentSource.values:
-        raise ValueError(f"unknown source {source!r}")
+    _check_source(source)
     now = now or timezone.now()
     client = _clean_client(client_name, client_email, client_phone)
     overridden = _screening_or_override(
@@ -162,8 +159,7 @@ def book_appointment(
         chosen = _choose_therapist(data, therapist=therapist, start=start)
         _check_price(price_with(service, chosen), expected_price, therapist=chosen)
         appointment = _new_appointment(service, start, client, chosen=chosen, data=data)
-        appointment.therapist_chosen = therapist is not None
-        appointment.questionnaire = questionnaire
+        appointment.therapist_chosen, appointment.questionnaire = therapist is not None, questionnaire
         appointment.source, appointment.idempotency_key, appointment.created_at = source, idempotency_key, now
         save_guarded(appointment)
         _record_booking(appointment, user=user, now=now, overridden=overridden, reason=override_reason)
@@ -421,6 +417,11 @@ def _iso(moment: datetime) -> str:
 def _require_aware(moment: datetime) -> None:
     if not isinstance(moment, datetime) or timezone.is_naive(moment):
         raise ValueError("booking times must be aware datetimes")
+
+
+def _check_source(source: str) -> None:
+    if source not in AppointmentSource.values:
+        raise ValueError(f"unknown source {source!r}")
 
 
 def _check_actor(by: str) -> None:

@@ -230,6 +230,20 @@ class ResolvedSlot:
         return self.preference is None
 
 
+def _free_times(service: Service, days: tuple[date, date], preference, *, appointment, now, policy=None):
+    """What is free for `service` on `days` (first, last) with `preference` (None: anyone), as the client
+    sees it; the appointment being moved does not block its own time."""
+    return load_availability_data(
+        service=service,
+        first_day=days[0],
+        last_day=days[1],
+        therapist=preference,
+        now=now,
+        policy=policy,
+        exclude_appointment_id=appointment.pk if appointment is not None else None,
+    )
+
+
 def resolve_slot(
     ref: SlotRef,
     *,
@@ -259,15 +273,7 @@ def resolve_slot(
                 start=start,
             )
     day = start.date()
-    data = load_availability_data(
-        service=service,
-        first_day=day,
-        last_day=day,
-        therapist=preference,
-        now=now,
-        policy=policy,
-        exclude_appointment_id=appointment.pk if appointment is not None else None,
-    )
+    data = _free_times(service, (day, day), preference, appointment=appointment, now=now, policy=policy)
     therapist, reason = choose_therapist(data, therapist=preference, start=start)  # as booking will
     if therapist is None:
         raise SlotUnavailable(reason, service=service, preference=preference, start=start)
@@ -383,27 +389,10 @@ def build_picker(
     wanted = min(max(window or day or first_day, first_day), last_day)
     start = monday_of(wanted)
     end = start + timedelta(days=WINDOW_DAYS - 1)
-    data = load_availability_data(
-        service=service,
-        first_day=start,
-        last_day=end,
-        therapist=preference,
-        now=now,
-        policy=policy,
-        exclude_appointment_id=appointment.pk if appointment is not None else None,
-    )
+    data = _free_times(service, (start, end), preference, appointment=appointment, now=now, policy=policy)
     by_day = slots_by_day(compute_slots(data))
     if day not in by_day:
         day = next(iter(by_day), None)
-    cells = [
-        DayCell(
-            day=cell_day,
-            free=len(by_day.get(cell_day, ())),
-            selected=cell_day == day,
-            in_range=first_day <= cell_day <= last_day,
-        )
-        for cell_day in (start + timedelta(days=offset) for offset in range(WINDOW_DAYS))
-    ]
     options = [
         TherapistOption(
             therapist=t, price=price_for(t), selected=preference is not None and t.pk == preference.pk
@@ -416,7 +405,7 @@ def build_picker(
         preference=preference,
         therapists=options,
         window_start=start,
-        days=cells,
+        days=_day_cells(start, by_day, chosen=day, bookable=(first_day, last_day)),
         day=day,
         previous_window=start - timedelta(days=WINDOW_DAYS) if start > first_day else None,
         next_window=end + timedelta(days=1) if end < last_day else None,
@@ -428,20 +417,41 @@ def build_picker(
     return picker
 
 
+def _day_cells(
+    start: date, by_day: dict, *, chosen: date | None, bookable: tuple[date, date]
+) -> list[DayCell]:
+    """The fortnight from `start`, each day with its number of free times."""
+    first_day, last_day = bookable
+    return [
+        DayCell(
+            day=cell_day,
+            free=len(by_day.get(cell_day, ())),
+            selected=cell_day == chosen,
+            in_range=first_day <= cell_day <= last_day,
+        )
+        for cell_day in (start + timedelta(days=offset) for offset in range(WINDOW_DAYS))
+    ]
+
+
+def _time_option(slot: Slot, *, service: Service, preference: Therapist | None, price_for) -> TimeOption:
+    """A free time to choose: who gives it, its price, and the signed slot that books it."""
+    therapist_slug = preference.slug if preference is not None else ""
+    return TimeOption(
+        start=slot.start,
+        therapist=slot.therapist,
+        price=price_for(slot.therapist),
+        token=sign_slot(service=service.slug, start=slot.start, therapist=therapist_slug),
+    )
+
+
 def _group_times(slots: list[Slot], *, service, preference, price_for) -> list[TimeGroup]:
     groups: list[TimeGroup] = []
-    therapist_slug = preference.slug if preference is not None else ""
     for slot in slots:
         label = next(str(label) for hour, label in reversed(PARTS_OF_DAY) if slot.start.hour >= hour)
         if not groups or groups[-1].label != label:
             groups.append(TimeGroup(label=label, times=[]))
         groups[-1].times.append(
-            TimeOption(
-                start=slot.start,
-                therapist=slot.therapist,
-                price=price_for(slot.therapist),
-                token=sign_slot(service=service.slug, start=slot.start, therapist=therapist_slug),
-            )
+            _time_option(slot, service=service, preference=preference, price_for=price_for)
         )
     return groups
 
@@ -463,23 +473,16 @@ def nearest_times(
     now = now or timezone.now()
     around = max(around, now)
     day = local(around).date()
-    data = load_availability_data(
-        service=service,
-        first_day=day - timedelta(days=3),
-        last_day=day + timedelta(days=7),
-        therapist=preference,
+    data = _free_times(
+        service,
+        (day - timedelta(days=3), day + timedelta(days=7)),
+        preference,
+        appointment=appointment,
         now=now,
-        exclude_appointment_id=appointment.pk if appointment is not None else None,
     )
     slots = sorted(compute_slots(data), key=lambda slot: abs((slot.start - around).total_seconds()))[:count]
-    therapist_slug = preference.slug if preference is not None else ""
     return [
-        TimeOption(
-            start=slot.start,
-            therapist=slot.therapist,
-            price=price_for(slot.therapist),
-            token=sign_slot(service=service.slug, start=slot.start, therapist=therapist_slug),
-        )
+        _time_option(slot, service=service, preference=preference, price_for=price_for)
         for slot in sorted(slots, key=lambda slot: slot.start)
     ]
 

@@ -227,28 +227,14 @@ def _screening_refusal(questionnaire, service) -> NotSuitable | None:
 # --- Step 1: the session ------------------------------------------------------------------------
 
 
-@require_safe
-def choose_service(request: HttpRequest):
-    """Step 1: every bookable session by technique; ?technique= narrows it, ?therapist= prices it for them.
-
-    ?service=<slug> goes straight on to step 2.
-    """
-    notices = []
-    params = request.GET
+def _session_groups(params, notices: list) -> tuple[list, object, object]:
+    """The price list's groups for step 1 (for one therapist, of one technique, when asked), the
+    technique and the therapist; what could not be found is said in `notices`."""
     therapist_slug = (params.get("therapist") or "").strip()[:60]
-    if params.get("service"):
-        service = find_service(params["service"].strip())
-        if service is not None:
-            return redirect(time_url(service.slug, therapist_slug))
-        notices.append(
-            _("We could not find that session; it may have been renamed. Please choose one below.")
-        )
-
     profile = selectors.therapist_profile(therapist_slug) if is_slug(therapist_slug, longest=60) else None
     if therapist_slug and profile is None:
         notices.append(_("We could not find that therapist, so here are all our sessions."))
     groups = profile.groups if profile else selectors.price_list()
-
     technique = None
     technique_slug = (params.get("technique") or "").strip()
     if technique_slug:
@@ -259,20 +245,53 @@ def choose_service(request: HttpRequest):
             notices.append(
                 _("That technique cannot be booked online at the moment. Here are the sessions we offer.")
             )
-    return _step(
-        request,
-        "bookings/book/service.html",
-        1,
-        {
-            "groups": groups,
-            "technique": technique,
-            "therapist": profile.therapist if profile else None,
-            "notices": notices,
-        },
-    )
+    return groups, technique, profile.therapist if profile else None
+
+
+@require_safe
+def choose_service(request: HttpRequest):
+    """Step 1: every bookable session by technique; ?technique= narrows it, ?therapist= prices it for them.
+
+    ?service=<slug> goes straight on to step 2.
+    """
+    notices = []
+    if request.GET.get("service"):
+        service = find_service(request.GET["service"].strip())
+        if service is not None:
+            return redirect(time_url(service.slug, (request.GET.get("therapist") or "").strip()[:60]))
+        notices.append(
+            _("We could not find that session; it may have been renamed. Please choose one below.")
+        )
+    groups, technique, therapist = _session_groups(request.GET, notices)
+    context = {"groups": groups, "technique": technique, "therapist": therapist, "notices": notices}
+    return _step(request, "bookings/book/service.html", 1, context)
 
 
 # --- Step 2: day, time, therapist ------------------------------------------------------------------
+
+
+def _preferred(therapists: list[Therapist], wanted: str, notices: list) -> Therapist | None:
+    """The therapist asked for among those who give the session (None for anyone, or if they do not)."""
+    if not wanted or wanted == ANY:
+        return None
+    preference = next((t for t in therapists if t.slug == wanted), None)
+    if preference is None:
+        notices.append(
+            _("That therapist does not give this session at the moment; here are the times with anyone.")
+        )
+    return preference
+
+
+def picker_response(request: HttpRequest, page: str, render_page):
+    """The whole `page`, or just the picker for an htmx swap (progressive enhancement); varies on HX-Request.
+
+    Shared by step 2 and the manage link's move page."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render_page("bookings/book/includes/_picker.html")
+    else:
+        response = render_page(page)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @never_cache
@@ -290,15 +309,13 @@ def choose_time(request: HttpRequest):
         if request.htmx:
             return HttpResponseClientRedirect(reverse("bookings:book"))
         return redirect("bookings:book")
-    notices = query.notices()
+    context = _time_context(service, values, query.notices())
+    return picker_response(request, "bookings/book/time.html", lambda page: _step(request, page, 2, context))
+
+
+def _time_context(service, values: dict, notices: list) -> dict:
     therapists = list(therapists_for(service))
-    preference = None
-    if values["therapist"] and values["therapist"] != ANY:
-        preference = next((t for t in therapists if t.slug == values["therapist"]), None)
-        if preference is None:
-            notices.append(
-                _("That therapist does not give this session at the moment; here are the times with anyone.")
-            )
+    preference = _preferred(therapists, values["therapist"], notices)
     picker = build_picker(
         service=service,
         preference=preference,
@@ -308,27 +325,22 @@ def choose_time(request: HttpRequest):
         price_for=booking_prices(service),
         policy=BookingPolicy.current(),
     )
-    context = {
+    choice = Choice(
+        service=service,
+        therapist=preference,
+        any_therapist=preference is None,
+        price=picker.price,
+        price_from=picker.lowest_price,
+    )
+    return {
         "picker": picker,
         "notices": notices,
         "picker_url": reverse("bookings:book_time"),
         "slot_action": reverse("bookings:book_details"),
         "hidden": {"service": service.slug},
-        "choice": Choice(
-            service=service,
-            therapist=preference,
-            any_therapist=preference is None,
-            price=picker.price,
-            price_from=picker.lowest_price,
-        ),
+        "choice": choice,
         "change_service_url": _with_query("bookings:book", technique=service.technique.slug),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = _step(request, "bookings/book/includes/_picker.html", 2, context)
-    else:
-        response = _step(request, "bookings/book/time.html", 2, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 # --- Step 3: contact details ---------------------------------------------------------------------
@@ -345,31 +357,34 @@ def details(request: HttpRequest):
     except BookingError as error:
         return _problem(request, error)
     questionnaire = proven_questionnaire(request)
-
-    if posted:
-        form = ContactForm(request.POST)
-        if form.is_valid():
-            request.session[CONTACT_KEY] = form.contact()
-            summary_url = _slot_step_url("bookings:book_summary", token)
-            if questionnaire is None:
-                messages.info(
-                    request,
-                    _(
-                        "Thank you. Before we confirm, please fill in this short health questionnaire; "
-                        "afterwards you come straight back to your booking."
-                    ),
-                )
-                offer_contact_details(request, **form.contact())
-                return redirect(_intake_url(summary_url))
-            return redirect(summary_url)
-    else:
+    if not posted:
         form = ContactForm(initial=_initial_contact(request, questionnaire))
+        return _details_page(request, ref, token, form, questionnaire)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _details_page(request, ref, token, form, questionnaire)
+    request.session[CONTACT_KEY] = form.contact()
+    summary_url = _slot_step_url("bookings:book_summary", token)
+    if questionnaire is not None:
+        return redirect(summary_url)
+    messages.info(
+        request,
+        _(
+            "Thank you. Before we confirm, please fill in this short health questionnaire; "
+            "afterwards you come straight back to your booking."
+        ),
+    )
+    offer_contact_details(request, **form.contact())
+    return redirect(_intake_url(summary_url))
 
+
+def _details_page(request: HttpRequest, ref: SlotRef, token: str, form, questionnaire):
+    """The contact form; for a time gone meanwhile, the nearest times (or, once they typed, the form)."""
     gone = None
     try:
         resolved = resolve_slot(ref)
     except SlotUnavailable as error:
-        if not posted:
+        if not form.is_bound:
             return _taken(request, error, next_step="bookings:book_details")
         resolved, gone = None, error  # keep what they typed; the summary offers other times
     except BookingError as error:
@@ -377,30 +392,19 @@ def details(request: HttpRequest):
     service = resolved.service if resolved else gone.service
     refusal = _screening_refusal(questionnaire, service)
     if refusal is not None:
-        return _not_suitable(
-            request,
-            refusal,
-            service=service,
-            questionnaire=questionnaire,
-            back_to=_slot_step_url("bookings:book_summary", token),
-        )
-    return _step(
-        request,
-        "bookings/book/details.html",
-        3,
-        {
-            "form": form,
-            "slot_token": token,
-            "resolved": resolved,
-            "gone": gone,
-            "choice": _choice_from(resolved) if resolved else Choice(service=service),
-            "change_time_url": time_url(
-                ref.service, ref.therapist, resolved.start.date() if resolved else None
-            ),
-            "questionnaire": questionnaire,
-        },
-        status=400 if form.errors else 200,
-    )
+        back = _slot_step_url("bookings:book_summary", token)
+        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
+    day = resolved.start.date() if resolved else None
+    context = {
+        "form": form,
+        "slot_token": token,
+        "resolved": resolved,
+        "gone": gone,
+        "choice": _choice_from(resolved) if resolved else Choice(service=service),
+        "change_time_url": time_url(ref.service, ref.therapist, day),
+        "questionnaire": questionnaire,
+    }
+    return _step(request, "bookings/book/details.html", 3, context, status=400 if form.errors else 200)
 
 
 # --- Step 5: summary and confirmation -------------------------------------------------------------
