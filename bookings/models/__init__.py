@@ -1,5 +1,9 @@
 """Bookings data: services and prices, therapists, their hours and time off, rooms, appointments.
 
+One module per subject, every name exported here (`from bookings.models import Service`): `choices`
+(money fields, levels, weekdays), `policy` (BookingPolicy), `services` (Service, ServicePrice), `team`
+(Therapist, WorkingHours, TimeOff, StudioClosure, Room), `appointments` (Appointment, AppointmentEvent).
+
 What the other parts of the site need to know (the booking flow, the staff area):
 
 - `Service` is one technique (`reflexology.Technique`) at one duration, with a base `price`, a
