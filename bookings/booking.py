@@ -1,16 +1,20 @@
-"""Booking, moving and cancelling appointments: the only code that writes them.
+"""Booking, confirming, moving and cancelling appointments: the only code that writes them.
 
     book_appointment(*, service, start, client_name, client_email, client_phone="", therapist=None,
                      questionnaire=None, source="online", idempotency_key="", user=None, now=None,
-                     override_reason="") -> Appointment
+                     override_reason="", expected_price=None, notify=True) -> Appointment
+    confirm_booking(*, service, start, therapist="", client_name, client_email, client_phone="",
+                    questionnaire, idempotency_key, price_shown, notify=True, now=None) -> Appointment
     reschedule_appointment(*, appointment, new_start, therapist=None, any_therapist=False,
-                           by="client", user=None, now=None) -> Appointment
-    cancel_appointment(*, appointment, by="client", reason="", user=None, now=None) -> Appointment
+                           by="client", user=None, now=None, notify=True) -> Appointment
+    cancel_appointment(*, appointment, by="client", reason="", user=None, now=None, notify=True)
     mark_attendance(*, appointment, status, user=None, now=None) -> Appointment   (staff: done / no-show)
-    record_event(*, appointment, kind, by, user=None, details=None) -> AppointmentEvent
-    change_deadline(appointment, *, policy=None) -> datetime   (clients may cancel/move until then)
-    client_can_change(appointment, *, policy=None, now=None) -> bool
+    earlier_booking(idempotency_key, *, service_slug, start, email) -> Appointment | None
     check_screening(*, questionnaire, technique) -> None      (invariant 3; raises NotSuitable)
+
+Who may change what and when is `bookings.rules` (`notice_for`, `change_deadline`,
+`client_can_change`); the locks are `bookings.locking`; the history `bookings.history`; prices
+`bookings.pricing`; the errors `bookings.errors`.
 
 Staff bookings (`source="staff"`) follow the same rules as online ones (invariant 2: hours, time
 off, window, the slot grid), with two exceptions: the front desk needs no minimum notice (a walk-in
@@ -25,36 +29,29 @@ checked here, not only in the view; the override is written to the history as it
 (`EventKind.OVERRIDE`: the outcome that was overridden and the reason). A reason given when nothing
 was refused is ignored. An out-of-date questionnaire is never overridden (it needs updating).
 
-Prices: `service.price_for(therapist.level)` is what a booking with that therapist costs now; for
-"any therapist" show the slot's therapist's price (`Slot.therapist.level`), which is what is charged.
+Prices come from `bookings.pricing`: `price_with(service, therapist)` is what a booking with that
+therapist costs now (for "any therapist", the slot's therapist's price, which is what is charged);
+`price_after_move` keeps the agreed price unless the session moves to another level.
 
-Every refusal is a `BookingError` whose `str()` a client can read. `SlotUnavailable` (a subclass)
-means the time is taken or outside availability (past, inside the minimum notice, beyond the booking
-window, outside working hours, time off, a closure, an inactive service or one the therapist does
-not give); the flow shows it with the nearest free times. `NotSuitable` (also a subclass) means the
+Every refusal is a `BookingError` (`bookings.errors`) whose `str()` a client can read.
+`SlotUnavailable` means the time is taken or outside availability (past, inside the minimum notice,
+beyond the booking window, outside working hours, time off, a closure, an inactive service or one
+the therapist does not give); the flow shows it with the nearest free times. `NotSuitable` means the
 client's health screening rules the technique out, or needs a doctor's note that is not on file; it
-carries `outcome` and `reasons`.
+carries `outcome` and `reasons`. `PriceChanged` means the price is not the one the client was shown.
 
-How double booking is prevented (invariant 1), pretix-style: inside one `transaction.atomic()` we
-lock what the booking makes less available, all at once and always in the same order (the
-candidate therapists' rows by id, then, for a service that needs a room, the active rooms by id),
-then re-read availability with the same engine the client saw (`bookings.availability`), then
-insert. Concurrent bookings of the same therapist or room queue on those locks, and the losers
-re-check after the winner commits and get a clean `SlotUnavailable`: no deadlock (one global lock
-order; moving and cancelling lock the appointment row only after that), and on PostgreSQL the
-exclusion constraints are the last guard, their IntegrityError turned into `SlotUnavailable` too.
-On SQLite, `select_for_update()` is a no-op and the IMMEDIATE transaction (settings) holds the
-database's write lock from BEGIN, which serialises bookings just the same.
+Double booking (invariant 1) is prevented as `bookings.locking` describes: inside one
+`locked_transaction()` the candidate therapists (and rooms) are locked, then availability is re-read
+with the same engine the client saw (`bookings.availability`), then the row is written.
 
-Nothing here sends mail or knows about HTTP. The functions return the saved appointment once their
-transaction has committed (when called outside an outer transaction); the flow layer then enqueues
-its e-mails, e.g. `transaction.on_commit(lambda: send_confirmation.enqueue(appointment.pk))`, which
-also does the right thing when the caller wraps several steps in its own transaction.
+E-mails: with `notify=True` (the default) each function queues its e-mail (`bookings.notifications`)
+to go out once the transaction commits, as pretix's order services do, so no view decides whether the
+client hears of a change; nothing goes out for a change that was rolled back. A resubmitted booking
+(`resubmitted = True`) sends nothing again. Demo data passes `notify=False`. Nothing here knows HTTP.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -62,56 +59,41 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import (
+    AvailabilityData,
     choose_therapist,
     load_availability_data,
     pick_room,
     studio_zone,
 )
+from bookings.errors import (
+    BookingError,
+    NotSuitable,
+    PriceChanged,
+    ServiceUnavailable,
+    SlotUnavailable,
+    StateInvalid,
+)
+from bookings.history import record_event
+from bookings.locking import lock_therapists, locked_transaction, save_guarded
 from bookings.models import (
     Actor,
     Appointment,
-    AppointmentEvent,
     AppointmentSource,
     AppointmentStatus,
     BookingPolicy,
     EventKind,
-    Room,
     Service,
     Therapist,
 )
-from common.logging import log_event
+from bookings.money import format_money
+from bookings.notifications import notify_booked, notify_cancelled, notify_rescheduled
+from bookings.pricing import price_after_move, price_with
+from bookings.rules import check_changeable, notice_for
 from intake.models import BOOKABLE, Outcome
-
-OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
-
-
-class BookingError(Exception):
-    """A booking, change or cancellation was refused; `str(error)` is for the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
-
-
-class SlotUnavailable(BookingError):
-    """The time is taken, or outside what can be booked."""
-
-
-class NotSuitable(BookingError):
-    """The client's screening rules the technique out for now, or needs a doctor's note first."""
-
-    def __init__(self, message: str, *, outcome: Outcome, reasons: list[str]):
-        super().__init__(message)
-        self.outcome = outcome
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)
@@ -138,19 +120,19 @@ def book_appointment(
     user=None,
     now: datetime | None = None,
     override_reason: str = "",
+    expected_price: Decimal | None = None,
+    notify: bool = True,
 ) -> Appointment:
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
 
     `idempotency_key` (e.g. a random value in the confirm form) makes a resubmitted or double-clicked
-    form return the appointment the first submission created, marked `resubmitted = True` (a new
-    one has `resubmitted = False`: send the confirmation for that one only). `user` is the staff
-    member booking on a client's behalf (recorded in the history). `override_reason` lets a manager
-    book despite a screening refusal (see the module docstring). Raises BookingError /
-    SlotUnavailable / NotSuitable.
+    form return the first submission's appointment, marked `resubmitted = True` (a new one: False;
+    only that one is e-mailed). `user`: the staff member booking for a client (in the history).
+    `override_reason`: see the module docstring. `expected_price`: the price the client was shown
+    (else PriceChanged, nothing booked). Raises BookingError, SlotUnavailable, NotSuitable, PriceChanged.
     """
     _require_aware(start)
-    if source not in AppointmentSource.values:
-        raise ValueError(f"unknown source {source!r}")
+    _check_source(source)
     now = now or timezone.now()
     client = _clean_client(client_name, client_email, client_phone)
     overridden = _screening_or_override(
@@ -163,9 +145,7 @@ def book_appointment(
     _check_gives(therapist, service)
 
     with locked_transaction():
-        service = (
-            Service.objects.select_related("technique").prefetch_related("level_prices").get(pk=service.pk)
-        )
+        service = _priced(service.pk)
         candidates = [therapist.pk] if therapist is not None else _performing_ids(service)
         locked = lock_therapists(therapist_ids=candidates, rooms=service.needs_room)
         # After the locks: a concurrent twin of this request has committed by now.
@@ -175,63 +155,70 @@ def book_appointment(
             return earlier
         if therapist is not None:
             therapist = _fresh(locked, therapist)
-        policy = BookingPolicy.current()
-        day = timezone.localtime(start, studio_zone()).date()
-        data = load_availability_data(
-            service=service,
-            first_day=day,
-            last_day=day,
-            therapist=therapist,
-            now=now,
-            policy=policy,
-            min_notice=notice_for(source=source),
-        )
+        data = _day(service, start, therapist=therapist, now=now, min_notice=notice_for(source=source))
         chosen = _choose_therapist(data, therapist=therapist, start=start)
-        appointment = Appointment(
-            service=service,
-            therapist=chosen,
-            therapist_chosen=therapist is not None,
-            room_id=pick_room(data, start),
-            client_name=client.name,
-            client_email=client.email,
-            client_phone=client.phone,
+        _check_price(price_with(service, chosen), expected_price, therapist=chosen)
+        appointment = _new_appointment(service, start, client, chosen=chosen, data=data)
+        appointment.therapist_chosen, appointment.questionnaire = therapist is not None, questionnaire
+        appointment.source, appointment.idempotency_key, appointment.created_at = source, idempotency_key, now
+        save_guarded(appointment)
+        _record_booking(appointment, user=user, now=now, overridden=overridden, reason=override_reason)
+    if notify:
+        notify_booked(appointment)
+    return appointment
+
+
+def confirm_booking(
+    *,
+    service: str,
+    start: datetime,
+    therapist: str = "",
+    client_name: str,
+    client_email: str,
+    client_phone: str = "",
+    questionnaire,
+    idempotency_key: str,
+    price_shown: Decimal,
+    notify: bool = True,
+    now: datetime | None = None,
+) -> Appointment:
+    """The client's "Confirm" on the booking summary: book what they were shown, at that price, once.
+
+    `service` and `therapist` are slugs ("" for any therapist), as the summary carried them. A second
+    submission of the same form returns the first booking (`resubmitted = True`); a form used for a
+    different booking is a BookingError. Otherwise one of: ServiceUnavailable, NotSuitable,
+    SlotUnavailable (saying what was asked for, so the nearest times can be offered), PriceChanged
+    (booking now would cost something else: nothing is booked), BookingError.
+    """
+    earlier = earlier_booking(idempotency_key, service_slug=service, start=start, email=client_email)
+    if earlier is not None:
+        earlier.resubmitted = True
+        return earlier
+    bookable = Service.objects.bookable().select_related("technique").filter(slug=service).first()
+    if bookable is None:
+        raise ServiceUnavailable(_("That session is not available for booking online any more."))
+    asked = {"service": bookable, "preference": None, "start": timezone.localtime(start, studio_zone())}
+    if therapist:
+        asked["preference"] = Therapist.objects.active().performing(bookable).filter(slug=therapist).first()
+        if asked["preference"] is None:
+            message = _("That therapist is not taking bookings for this session at the moment.")
+            raise SlotUnavailable(message, **asked)
+    try:
+        return book_appointment(
+            service=bookable,
             start=start,
-            end=start + service.duration,
-            blocked_until=start + service.duration + service.buffer,
-            price=service.price_for(chosen.level),
-            currency=settings.STUDIO_CURRENCY,
+            client_name=client_name,
+            client_email=client_email,
+            client_phone=client_phone,
+            therapist=asked["preference"],
             questionnaire=questionnaire,
-            source=source,
             idempotency_key=idempotency_key,
-            created_at=now,
-        )
-        appointment.resubmitted = False
-        _save_guarded(appointment)
-        record_event(
-            appointment=appointment,
-            kind=EventKind.BOOKED,
-            by=Actor.CLIENT if source == AppointmentSource.ONLINE else Actor.STAFF,
-            user=user,
-            details={
-                "start": _iso(start),
-                "therapist": chosen.slug,
-                "any_therapist": therapist is None,
-                "price": str(appointment.price),
-                "currency": appointment.currency,
-                "source": source,
-            },
+            expected_price=price_shown,
+            notify=notify,
             now=now,
         )
-        if overridden is not None:
-            record_event(
-                appointment=appointment,
-                kind=EventKind.OVERRIDE,
-                by=Actor.STAFF,
-                user=user,
-                details={"outcome": str(overridden.outcome), "reason": override_reason.strip()[:300]},
-                now=now,
-            )
-    return appointment
+    except SlotUnavailable as refusal:
+        raise refusal.with_request(**asked) from refusal
 
 
 def earlier_booking(
@@ -239,7 +226,7 @@ def earlier_booking(
 ) -> Appointment | None:
     """The appointment an earlier submission of the same booking form made, if any.
 
-    BookingError if the key was used for a different booking (a tampered or reused form).
+    StateInvalid (a BookingError) if the key was used for a different booking (a tampered or reused form).
     `book_appointment` returns it rather than booking twice; a caller that has to answer before
     booking (a slot already gone, a price changed) asks here first.
     """
@@ -249,20 +236,8 @@ def earlier_booking(
     if earlier is None:
         return None
     if (earlier.service.slug, earlier.start, earlier.client_email) != (service_slug, start, email):
-        raise BookingError(_("This booking form was already used. Please start again from the booking page."))
+        raise StateInvalid(_("This booking form was already used. Please start again from the booking page."))
     return earlier
-
-
-def price_after_move(
-    appointment: Appointment, therapist: Therapist, service: Service | None = None
-) -> Decimal:
-    """What `appointment` costs once moved to `therapist`: the agreed price, unless the level changes.
-
-    Reads `service.level_prices` (prefetch them when pricing many therapists).
-    """
-    if therapist.level == appointment.therapist.level:
-        return appointment.price
-    return (service or appointment.service).price_for(therapist.level)
 
 
 def reschedule_appointment(
@@ -274,8 +249,9 @@ def reschedule_appointment(
     by: str = Actor.CLIENT,
     user=None,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Appointment:
-    """Move a booked appointment to `new_start` (same row, same manage token).
+    """Move a booked appointment to `new_start` (same row, same manage token); e-mail the client.
 
     The therapist stays the same unless `therapist` is given, or `any_therapist=True` lets the
     engine pick whoever is free (as for "any therapist" bookings). Clients may move a session only
@@ -291,55 +267,29 @@ def reschedule_appointment(
     wanted = None if any_therapist else (therapist or current.therapist)
 
     with locked_transaction():
-        service = (
-            Service.objects.select_related("technique")
-            .prefetch_related("level_prices")
-            .get(pk=current.service_id)
-        )
+        service = _priced(current.service_id)
         candidates = [wanted.pk] if wanted is not None else _performing_ids(service)
         fresh = lock_therapists(therapist_ids=candidates, rooms=service.needs_room)
         if wanted is not None:
             wanted = _fresh(fresh, wanted)
         locked = Appointment.objects.select_for_update().select_related("therapist").get(pk=current.pk)
         policy = BookingPolicy.current()
-        _check_changeable(locked, by=by, now=now, policy=policy, verb="move")
+        check_changeable(locked, by=by, now=now, policy=policy, verb="move")
         if new_start == locked.start and (wanted is None or wanted.pk == locked.therapist_id):
             raise BookingError(_("Your session is already at that time."))
-        day = timezone.localtime(new_start, studio_zone()).date()
-        data = load_availability_data(
-            service=service,
-            first_day=day,
-            last_day=day,
+        data = _day(
+            service,
+            new_start,
             therapist=wanted,
             now=now,
+            min_notice=notice_for(by=by),
             policy=policy,
             exclude_appointment_id=locked.pk,
-            min_notice=notice_for(by=by),
         )
         chosen = _choose_therapist(data, therapist=wanted, start=new_start)
-        old_start, old_therapist = locked.start, locked.therapist
-        locked.start = new_start
-        locked.end = new_start + service.duration
-        locked.blocked_until = locked.end + service.buffer
-        locked.room_id = pick_room(data, new_start)
-        locked.price = price_after_move(locked, chosen, service)
-        locked.therapist = chosen
-        locked.reminder_sent_at = None
-        _save_guarded(locked)
-        record_event(
-            appointment=locked,
-            kind=EventKind.RESCHEDULED,
-            by=by,
-            user=user,
-            details={
-                "from": _iso(old_start),
-                "to": _iso(new_start),
-                "therapist_from": old_therapist.slug,
-                "therapist_to": chosen.slug,
-                "price": str(locked.price),
-            },
-            now=now,
-        )
+        _move(locked, service, new_start, chosen=chosen, data=data, by=by, user=user, now=now)
+    if notify:
+        notify_rescheduled(locked)
     return locked
 
 
@@ -350,14 +300,18 @@ def cancel_appointment(
     reason: str = "",
     user=None,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Appointment:
-    """Cancel a booked appointment, freeing its time. Clients only until `change_deadline()`."""
+    """Cancel a booked appointment, freeing its time, and e-mail the client.
+
+    Clients may cancel only until `change_deadline()`; staff (`by="staff"`) later too.
+    """
     _check_actor(by)
     now = now or timezone.now()
     reason = (reason or "").strip()[:300]
     with locked_transaction():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        _check_changeable(locked, by=by, now=now, policy=BookingPolicy.current(), verb="cancel")
+        check_changeable(locked, by=by, now=now, policy=BookingPolicy.current(), verb="cancel")
         locked.status = AppointmentStatus.CANCELLED
         locked.cancelled_at = now
         locked.cancellation_reason = reason
@@ -370,6 +324,8 @@ def cancel_appointment(
             details={"reason": reason},
             now=now,
         )
+    if notify:
+        notify_cancelled(locked)
     return locked
 
 
@@ -400,52 +356,6 @@ def mark_attendance(
             appointment=locked, kind=kind, by=Actor.STAFF, user=user, details={"previous": previous}, now=now
         )
     return locked
-
-
-def record_event(
-    *,
-    appointment: Appointment,
-    kind: str,
-    by: str,
-    user=None,
-    details: dict | None = None,
-    now: datetime | None = None,
-) -> AppointmentEvent:
-    """Add a line to the appointment's history. `details` must hold no health information."""
-    event = AppointmentEvent.objects.create(
-        appointment=appointment,
-        kind=kind,
-        actor=by,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        details=details or {},
-        at=now or timezone.now(),
-    )
-    # The structured log gets ids only (never the client's details or a free-text reason), once committed.
-    fields = {"appointment": appointment.pk, "by": by, "source": appointment.source, "user": event.user_id}
-    transaction.on_commit(lambda: log_event(f"appointment.{kind}", **fields))
-    return event
-
-
-def notice_for(*, source: str = "", by: str = "") -> timedelta | None:
-    """The minimum notice for a booking or a move: none at the front desk, which books walk-in and
-    phone clients for any time still to come; the booking policy's for clients online (None)."""
-    if source == AppointmentSource.STAFF or by == Actor.STAFF:
-        return timedelta(0)
-    return None
-
-
-def change_deadline(appointment: Appointment, *, policy: BookingPolicy | None = None) -> datetime:
-    """Until when the client may cancel or move the appointment online."""
-    policy = policy or BookingPolicy.current()
-    return appointment.start - policy.cancellation_deadline
-
-
-def client_can_change(
-    appointment: Appointment, *, policy: BookingPolicy | None = None, now: datetime | None = None
-) -> bool:
-    return appointment.status == AppointmentStatus.BOOKED and (now or timezone.now()) < change_deadline(
-        appointment, policy=policy
-    )
 
 
 def check_screening(*, questionnaire, technique) -> None:
@@ -509,6 +419,11 @@ def _require_aware(moment: datetime) -> None:
         raise ValueError("booking times must be aware datetimes")
 
 
+def _check_source(source: str) -> None:
+    if source not in AppointmentSource.values:
+        raise ValueError(f"unknown source {source!r}")
+
+
 def _check_actor(by: str) -> None:
     if by not in Actor.values:
         raise ValueError(f"unknown actor {by!r}")
@@ -546,85 +461,129 @@ def _fresh(locked: dict[int, Therapist], therapist: Therapist) -> Therapist:
     return locked[therapist.pk]
 
 
-def _check_changeable(appointment: Appointment, *, by: str, now: datetime, policy: BookingPolicy, verb: str):
-    """Refuse changes to a session that is over or cancelled, or (for clients) past the deadline."""
-    if appointment.status == AppointmentStatus.CANCELLED:
-        raise BookingError(_("This session has already been cancelled."))
-    if appointment.status != AppointmentStatus.BOOKED:
-        raise BookingError(_("This session is already over."))
-    if by == Actor.CLIENT and now >= change_deadline(appointment, policy=policy):
-        values = {"hours": policy.cancellation_deadline_hours, "phone": settings.STUDIO_PHONE}
-        if verb == "cancel":
-            message = _(
-                "Sessions can be cancelled online until %(hours)s hours before they start. "
-                "Please call us on %(phone)s and we will sort it out together."
-            )
-        else:
-            message = _(
-                "Sessions can be moved online until %(hours)s hours before they start. "
-                "Please call us on %(phone)s and we will sort it out together."
-            )
-        raise BookingError(message % values)
+def _priced(service_id: int) -> Service:
+    """The service, freshly read with its technique and its prices by level."""
+    return Service.objects.select_related("technique").prefetch_related("level_prices").get(pk=service_id)
+
+
+def _day(
+    service: Service,
+    start: datetime,
+    *,
+    therapist: Therapist | None,
+    now: datetime,
+    min_notice: timedelta | None,
+    policy: BookingPolicy | None = None,
+    exclude_appointment_id: int | None = None,
+) -> AvailabilityData:
+    """Availability on `start`'s day (in the studio's zone), re-read under the locks."""
+    day = timezone.localtime(start, studio_zone()).date()
+    return load_availability_data(
+        service=service,
+        first_day=day,
+        last_day=day,
+        therapist=therapist,
+        now=now,
+        policy=policy or BookingPolicy.current(),
+        exclude_appointment_id=exclude_appointment_id,
+        min_notice=min_notice,
+    )
+
+
+def _check_price(price: Decimal, expected: Decimal | None, *, therapist: Therapist) -> None:
+    """PriceChanged if `price` is not the `expected` one the client was shown."""
+    if expected is not None and price != expected:
+        message = _("The price has changed since you looked: it now costs %(price)s.")
+        raise PriceChanged(message % {"price": format_money(price)}, therapist=therapist, price=price)
+
+
+def _new_appointment(
+    service: Service, start: datetime, client: _ClientDetails, *, chosen: Therapist, data: AvailabilityData
+) -> Appointment:
+    """The appointment row (unsaved): the times, the room, and the price copied from the list."""
+    appointment = Appointment(
+        service=service,
+        therapist=chosen,
+        room_id=pick_room(data, start),
+        client_name=client.name,
+        client_email=client.email,
+        client_phone=client.phone,
+        start=start,
+        end=start + service.duration,
+        blocked_until=start + service.duration + service.buffer,
+        price=price_with(service, chosen),
+        currency=settings.STUDIO_CURRENCY,
+    )
+    appointment.resubmitted = False
+    return appointment
+
+
+def _record_booking(
+    appointment: Appointment, *, user, now: datetime, overridden: NotSuitable | None, reason: str
+) -> None:
+    """The history of a new booking: booked, and the screening override if a manager gave one."""
+    source = appointment.source
+    by = Actor.CLIENT if source == AppointmentSource.ONLINE else Actor.STAFF
+    details = {
+        "start": _iso(appointment.start),
+        "therapist": appointment.therapist.slug,
+        "any_therapist": not appointment.therapist_chosen,
+        "price": str(appointment.price),
+        "currency": appointment.currency,
+        "source": source,
+    }
+    record_event(appointment=appointment, kind=EventKind.BOOKED, by=by, user=user, details=details, now=now)
+    if overridden is not None:
+        details = {"outcome": str(overridden.outcome), "reason": reason.strip()[:300]}
+        record_event(
+            appointment=appointment,
+            kind=EventKind.OVERRIDE,
+            by=Actor.STAFF,
+            user=user,
+            details=details,
+            now=now,
+        )
+
+
+def _move(
+    locked: Appointment,
+    service: Service,
+    new_start: datetime,
+    *,
+    chosen: Therapist,
+    data: AvailabilityData,
+    by: str,
+    user,
+    now: datetime,
+) -> None:
+    """Move the locked row to `new_start` with `chosen`, at the price after the move; into the history."""
+    old_start, old_therapist = locked.start, locked.therapist
+    locked.start = new_start
+    locked.end = new_start + service.duration
+    locked.blocked_until = locked.end + service.buffer
+    locked.room_id = pick_room(data, new_start)
+    locked.price = price_after_move(locked, chosen, service)
+    locked.therapist = chosen
+    locked.reminder_sent_at = None
+    save_guarded(locked)
+    record_event(
+        appointment=locked,
+        kind=EventKind.RESCHEDULED,
+        by=by,
+        user=user,
+        details={
+            "from": _iso(old_start),
+            "to": _iso(new_start),
+            "therapist_from": old_therapist.slug,
+            "therapist_to": chosen.slug,
+            "price": str(locked.price),
+        },
+        now=now,
+    )
 
 
 def _performing_ids(service: Service) -> list[int]:
     return list(Therapist.objects.active().performing(service).values_list("pk", flat=True))
-
-
-def lock_therapists(*, therapist_ids: list[int], rooms: bool) -> dict[int, Therapist]:
-    """The locks a booking or a schedule change needs, in one global order: therapists, then rooms, by id.
-
-    Returns the locked therapists, freshly read.
-    """
-    locked = {
-        t.pk: t for t in Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk")
-    }
-    if rooms:
-        list(Room.objects.select_for_update().filter(active=True).order_by("pk").values_list("pk"))
-    return locked
-
-
-@contextmanager
-def locked_transaction():
-    """transaction.atomic() with a limit on lock waits; a lock timeout becomes a polite refusal."""
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('lock_timeout', %s, true)",
-                        [f"{int(settings.BOOKINGS_LOCK_TIMEOUT_SECONDS * 1000)}ms"],
-                    )
-            yield
-    except OperationalError as error:
-        if _is_lock_timeout(error):
-            raise BookingError(
-                _("Many people are booking right now. Please try again in a moment.")
-            ) from error
-        raise
-
-
-def _is_lock_timeout(error: BaseException) -> bool:
-    cause = getattr(error, "__cause__", None)
-    sqlstate = getattr(cause, "sqlstate", None)
-    return sqlstate in {"55P03", "40P01"} or "database is locked" in str(error)
-
-
-def constraint_name(error: IntegrityError) -> str:
-    """The name of the constraint the database says an IntegrityError broke (PostgreSQL), else ""."""
-    diag = getattr(error.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) or ""
-
-
-def _save_guarded(appointment: Appointment) -> None:
-    """Save inside a savepoint; the database's overlap constraints become SlotUnavailable."""
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as error:
-        if constraint_name(error) in OVERLAP_CONSTRAINTS:
-            raise SlotUnavailable(_("That time was just taken.")) from error
-        raise
 
 
 def _choose_therapist(data, *, therapist: Therapist | None, start: datetime) -> Therapist:

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import BookingError, book_appointment, cancel_appointment, mark_attendance
+from bookings.booking import book_appointment, cancel_appointment, mark_attendance
+from bookings.errors import BookingError
 from bookings.models import (
     Appointment,
     AppointmentStatus,
@@ -371,6 +372,7 @@ def _appointments(services: list[Service]) -> int:
                         client_phone="+7 900 000-00-" + f"{rng.randint(0, 99):02d}",
                         idempotency_key=f"{DEMO_KEY}{day.isoformat()}-{made}",
                         now=now,
+                        notify=False,
                     )
                 except BookingError:
                     continue
@@ -379,5 +381,7 @@ def _appointments(services: list[Service]) -> int:
                     status = AppointmentStatus.NO_SHOW if rng.random() < 0.1 else AppointmentStatus.COMPLETED
                     mark_attendance(appointment=appointment, status=status, now=appointment.end)
                 elif offset >= 3 and rng.random() < 0.08:
-                    cancel_appointment(appointment=appointment, by="client", reason="Plans changed", now=now)
+                    cancel_appointment(
+                        appointment=appointment, by="client", reason="Plans changed", now=now, notify=False
+                    )
     return made

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from bookings.errors import LinkInvalid
 from bookings.models import Appointment
 
 MANAGE_SALT = "bookings.links.manage"
@@ -24,10 +25,6 @@ SEPARATOR = "."
 # A link token is the 43-character manage token, the separator and a 43-character signature;
 # anything much longer is not ours and is refused without unsigning it.
 LONGEST_TOKEN = 200
-
-
-class LinkInvalid(Exception):
-    """The link is tampered, truncated, or points at no booking we hold."""
 
 
 def _signer() -> signing.Signer:

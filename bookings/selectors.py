@@ -3,24 +3,22 @@
 price_list() -> list[TechniquePrices]        3 queries (services+technique, prices, therapists)
 team() -> list[TeamMember]                   2 queries
 therapist_profile(slug) -> Profile | None    4 queries
+with_session_lengths(techniques) -> QuerySet the techniques, each with the lengths sold (no extra query)
+session_lengths(technique) -> str            "60 or 90 min" from the services sold, else its typical length
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import CharField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.aggregates import StringAgg
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bookings.models import LEVEL_RANK, Level, Service, Therapist, Weekday, WorkingHours
-
-
-@dataclass(frozen=True)
-class LevelPrice:
-    level: str
-    label: str
-    price: Decimal
+from bookings.models import Service, Therapist, Weekday, WorkingHours
+from bookings.pricing import LevelPrice, level_prices, price_with
 
 
 @dataclass
@@ -52,8 +50,7 @@ def _services():
 
 def _price_row(service: Service, levels) -> ServicePriceRow:
     """Prices for the levels of the therapists who give the service (all levels if nobody yet)."""
-    offered = sorted(set(levels), key=LEVEL_RANK.__getitem__) or list(Level)
-    prices = [LevelPrice(level, Level(level).label, service.price_for(level)) for level in offered]
+    prices = level_prices(service, levels)
     return ServicePriceRow(service=service, price=min(row.price for row in prices), level_prices=prices)
 
 
@@ -147,7 +144,7 @@ def therapist_profile(slug: str) -> Profile | None:
     if therapist is None:
         return None
     groups = _by_technique(
-        ServicePriceRow(service=service, price=service.price_for(therapist.level))
+        ServicePriceRow(service=service, price=price_with(service, therapist))
         for service in therapist.bookable_services
     )
     days = sorted(set(WorkingHours.objects.filter(therapist=therapist).values_list("weekday", flat=True)))
@@ -162,3 +159,30 @@ def booking_url_for_technique(technique) -> str | None:
         return None
     query = {"service": slugs[0]} if len(slugs) == 1 else {"technique": technique.slug}
     return f"{reverse('bookings:book')}?{urlencode(query)}"
+
+
+def with_session_lengths(techniques: QuerySet) -> QuerySet:
+    """`techniques` annotated with `sold_minutes`: the lengths of their bookable services, comma-separated
+    (None when nothing is sold). A subquery in the same query: the pages' query counts do not change."""
+    lengths = (
+        Service.objects.bookable()
+        .filter(technique=OuterRef("pk"))
+        .order_by()
+        .values("technique")
+        .annotate(minutes=StringAgg(Cast("duration_minutes", CharField()), Value(",")))
+        .values("minutes")
+    )
+    return techniques.annotate(sold_minutes=Subquery(lengths))
+
+
+def session_lengths(technique) -> str:
+    """What a technique's page and card say about its length: "60 min", "60 or 90 min", "30, 60 or 90
+    min" from the sessions clients can book; the technique's typical length when none is sold ("")."""
+    minutes = sorted(
+        {int(part) for part in (getattr(technique, "sold_minutes", None) or "").split(",") if part}
+    )
+    if not minutes:
+        return technique.duration_label
+    if len(minutes) == 1:
+        return _("%(minutes)s min") % {"minutes": minutes[0]}
+    return _("%(some)s or %(last)s min") % {"some": ", ".join(map(str, minutes[:-1])), "last": minutes[-1]}

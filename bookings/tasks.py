@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from bookings.booking import change_deadline
 from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import absolute, manage_url
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy, EventKind
 from bookings.money import format_money
+from bookings.rules import change_deadline
 from common.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
@@ -69,19 +69,24 @@ def _last_event(appointment: Appointment, kind: str):
     return appointment.events.filter(kind=kind).order_by("-at", "-pk").first()
 
 
+def _send(appointment: Appointment, template: str, context: dict, *, method: Method, what: str) -> None:
+    """E-mail the client `bookings/email/<template>` with the calendar file, and log it (by id only)."""
+    send_templated_mail(
+        template=f"bookings/email/{template}",
+        to=[appointment.client_email],
+        context=context,
+        attachments=[_calendar(appointment, method)],
+    )
+    logger.info("bookings: %s sent for appointment %s", what, appointment.pk)
+
+
 @task
 def send_booking_confirmation(appointment_pk: int) -> None:
     appointment = _load(appointment_pk)
     if appointment is None or appointment.status != AppointmentStatus.BOOKED:
         logger.info("bookings: confirmation for appointment %s skipped (not booked)", appointment_pk)
         return
-    send_templated_mail(
-        template="bookings/email/confirmation",
-        to=[appointment.client_email],
-        context=_context(appointment),
-        attachments=[_calendar(appointment, Method.REQUEST)],
-    )
-    logger.info("bookings: confirmation sent for appointment %s", appointment.pk)
+    _send(appointment, "confirmation", _context(appointment), method=Method.REQUEST, what="confirmation")
 
 
 @task
@@ -102,13 +107,7 @@ def send_reschedule_notice(appointment_pk: int) -> None:
         "previous": previous,
         "by_studio": moved is not None and moved.actor != Actor.CLIENT,
     }
-    send_templated_mail(
-        template="bookings/email/rescheduled",
-        to=[appointment.client_email],
-        context=context,
-        attachments=[_calendar(appointment, Method.REQUEST)],
-    )
-    logger.info("bookings: reschedule notice sent for appointment %s", appointment.pk)
+    _send(appointment, "rescheduled", context, method=Method.REQUEST, what="reschedule notice")
 
 
 @task
@@ -128,13 +127,7 @@ def send_cancellation_notice(appointment_pk: int) -> None:
         # reason is never repeated back, since people sometimes explain with a health detail.
         "studio_reason": appointment.cancellation_reason if by_studio else "",
     }
-    send_templated_mail(
-        template="bookings/email/cancelled",
-        to=[appointment.client_email],
-        context=context,
-        attachments=[_calendar(appointment, Method.CANCEL)],
-    )
-    logger.info("bookings: cancellation notice sent for appointment %s", appointment.pk)
+    _send(appointment, "cancelled", context, method=Method.CANCEL, what="cancellation notice")
 
 
 @task
@@ -152,10 +145,4 @@ def send_reminder(appointment_pk: int) -> None:
         **_context(appointment),
         "can_change": timezone.now() < change_deadline(appointment),
     }
-    send_templated_mail(
-        template="bookings/email/reminder",
-        to=[appointment.client_email],
-        context=context,
-        attachments=[_calendar(appointment, Method.REQUEST)],
-    )
-    logger.info("bookings: reminder sent for appointment %s", appointment.pk)
+    _send(appointment, "reminder", context, method=Method.REQUEST, what="reminder")

@@ -265,7 +265,7 @@ class Technique(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reflexology:technique_detail", kwargs={"slug": self.slug})
+        return reverse("bookings:technique_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

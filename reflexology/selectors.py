@@ -48,15 +48,20 @@ def technique_page() -> QuerySet[Technique]:
     )
 
 
-def related_techniques(*, technique: Technique, limit: int = 3) -> list[Technique]:
-    """A few other published techniques to read next: same setting first, then the rest."""
+def related_techniques(
+    *, technique: Technique, limit: int = 3, among: QuerySet[Technique] | None = None
+) -> list[Technique]:
+    """A few other published techniques to read next: same setting first, then the rest.
+
+    `among`: the cards to choose from (default `technique_cards()`), e.g. annotated by a page above.
+    """
     affinity = Case(
         When(setting=technique.setting, kind=technique.kind, then=Value(0)),
         When(setting=technique.setting, then=Value(1)),
         default=Value(2),
     )
     return list(
-        technique_cards()
+        (technique_cards() if among is None else among)
         .exclude(pk=technique.pk)
         .annotate(affinity=affinity)
         .order_by("affinity", "order")[:limit]

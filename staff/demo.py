@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import BookingError, book_appointment
+from bookings.booking import book_appointment
+from bookings.errors import BookingError
 from bookings.models import Appointment, AppointmentSource, Service, Therapist
 from intake.models import Questionnaire
 from intake.questionnaires import add_months
@@ -140,6 +141,7 @@ def _clients_with_questionnaires() -> int:
                 source=AppointmentSource.STAFF,
                 idempotency_key=key,
                 user=reception,
+                notify=False,
             )
         except BookingError:
             continue

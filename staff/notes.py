@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.booking import BookingError, record_event
+from bookings.errors import BookingError
+from bookings.history import record_event
 from bookings.models import Actor, Appointment, AppointmentEvent, AppointmentStatus, EventKind
 
 NOTE_MAX_LENGTH = 1000

@@ -145,8 +145,46 @@ def build_report(*, first_week: date, last_week: date) -> Report:
     currency = settings.STUDIO_CURRENCY
     start, end = local_midnight(first_week, tz), local_midnight(last_week + WEEK, tz)
     mondays = [first_week + WEEK * index for index in range((last_week - first_week) // WEEK + 1)]
-    cells: dict[tuple[date, int], Figures] = defaultdict(Figures)
+    cells = _session_figures(start=start, end=end, tz=tz, currency=currency)
 
+    booked_ids = {therapist_id for _week, therapist_id in cells}
+    therapists = list(
+        Therapist.objects.filter(Q(active=True) | Q(pk__in=booked_ids)).order_by("order", "name")
+    )
+    working = [t.pk for t in therapists if t.active]
+    _add_working_time(
+        cells, therapist_ids=working, first=first_week, last=last_week + timedelta(days=6), tz=tz
+    )
+
+    def cell(monday: date, therapist) -> Figures:
+        return cells.get((monday, therapist.pk), Figures())
+
+    weeks = [WeekFigures(monday=m, figures=_sum(cell(m, t) for t in therapists)) for m in mondays]
+    by_therapist = [
+        TherapistFigures(therapist=t, figures=_sum(cell(m, t) for m in mondays)) for t in therapists
+    ]
+    total = _sum(week.figures for week in weeks)
+    return Report(
+        first_week=first_week,
+        last_week=last_week,
+        currency=currency,
+        weeks=weeks,
+        therapists=by_therapist,
+        cells=dict(cells),
+        total=total,
+    )
+
+
+def _sum(parts) -> Figures:
+    total = Figures()
+    for part in parts:
+        total.add(part)
+    return total
+
+
+def _session_figures(*, start: datetime, end: datetime, tz, currency: str) -> dict[tuple[date, int], Figures]:
+    """Bookings, minutes, cancellations, no-shows and revenue per (week, therapist), from the sessions."""
+    cells: dict[tuple[date, int], Figures] = defaultdict(Figures)
     rows = Appointment.objects.filter(start__gte=start, start__lt=end).values_list(
         "therapist_id", "start", "end", "status", "price", "currency"
     )
@@ -165,40 +203,7 @@ def build_report(*, first_week: date, last_week: date) -> Report:
                 figures.revenue += price
             else:
                 figures.other_currency += 1
-
-    booked_ids = {therapist_id for _week, therapist_id in cells}
-    therapists = list(
-        Therapist.objects.filter(Q(active=True) | Q(pk__in=booked_ids)).order_by("order", "name")
-    )
-    working = [t.pk for t in therapists if t.active]
-    _add_working_time(
-        cells, therapist_ids=working, first=first_week, last=last_week + timedelta(days=6), tz=tz
-    )
-
-    weeks = []
-    for monday in mondays:
-        figures = Figures()
-        for therapist in therapists:
-            figures.add(cells.get((monday, therapist.pk), Figures()))
-        weeks.append(WeekFigures(monday=monday, figures=figures))
-    by_therapist = []
-    for therapist in therapists:
-        figures = Figures()
-        for monday in mondays:
-            figures.add(cells.get((monday, therapist.pk), Figures()))
-        by_therapist.append(TherapistFigures(therapist=therapist, figures=figures))
-    total = Figures()
-    for week in weeks:
-        total.add(week.figures)
-    return Report(
-        first_week=first_week,
-        last_week=last_week,
-        currency=currency,
-        weeks=weeks,
-        therapists=by_therapist,
-        cells=dict(cells),
-        total=total,
-    )
+    return cells
 
 
 def _add_working_time(cells, *, therapist_ids: list[int], first: date, last: date, tz) -> None:

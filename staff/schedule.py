@@ -220,82 +220,24 @@ def day_schedule(*, access, day: date, now: datetime | None = None) -> DaySchedu
     start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
     therapists = _therapists(access, start=start, end=end)
     ids = [therapist.pk for therapist in therapists]
-    hours: dict[int, list[tuple[time, time]]] = {}
-    for therapist_id, period_start, period_end in (
-        WorkingHours.objects.filter(therapist_id__in=ids, weekday=day.weekday())
-        .order_by("start")
-        .values_list("therapist_id", "start", "end")
-    ):
-        hours.setdefault(therapist_id, []).append((period_start, period_end))
+    hours = _working_hours(ids, day)
     time_off = list(TimeOff.objects.filter(therapist_id__in=ids).overlapping(start, end).order_by("start"))
     closure = StudioClosure.objects.overlapping_dates(day, day).first()
     appointments = _appointments(access, therapist_ids=ids, start=start, end=end)
-
-    # The visible hours: whole hours around the working hours and the sessions of the day.
-    minutes = [m for periods in hours.values() for a, b in periods for m in (_minute(a), _minute(b))]
-    for appointment in appointments:
-        if appointment.status != AppointmentStatus.CANCELLED:
-            minutes += [_wall_minute(appointment.start, day, tz), _wall_minute(appointment.end, day, tz)]
-    low, high = (min(minutes), max(minutes)) if minutes else DEFAULT_DAY
-    first = max(0, low // 60 * 60)
-    last = min(DAY_MINUTES, max(-(-high // 60) * 60, first + 60))
+    frame = _Frame(day, tz, *_visible_minutes(hours, appointments, day, tz))
 
     columns = [
         Column(therapist=t, column=index + 2, hours=hours.get(t.pk, [])) for index, t in enumerate(therapists)
     ]
     by_id = {column.therapist.pk: column for column in columns}
     for column in columns:
-        previous_end = None
-        for period_start, period_end in column.hours:
-            a, b = _minute(period_start), _minute(period_end)
-            block = Period(start=_at(day, a, tz), end=_at(day, b, tz))
-            if _place(block, a, b, first, last, column.column):
-                column.working.append(block)
-            if previous_end is not None and a > previous_end:
-                gap = Period(start=_at(day, previous_end, tz), end=_at(day, a, tz))
-                if _place(gap, previous_end, a, first, last, column.column):
-                    column.breaks.append(gap)
-            previous_end = b
+        _place_hours(column, frame)
     for off in time_off:
-        column = by_id[off.therapist_id]
-        block = Period(
-            start=timezone.localtime(off.start, tz), end=timezone.localtime(off.end, tz), label=off.reason
-        )
-        if _place(
-            block,
-            _wall_minute(off.start, day, tz),
-            _wall_minute(off.end, day, tz),
-            first,
-            last,
-            column.column,
-        ):
-            column.time_off.append(block)
+        _place_time_off(by_id[off.therapist_id], off, frame)
     for appointment in appointments:
-        column = by_id[appointment.therapist_id]
-        item = AppointmentItem(
-            appointment=appointment,
-            flags=screening_flags(appointment, at=min(now, appointment.start)),
-            start=timezone.localtime(appointment.start, tz),
-            end=timezone.localtime(appointment.end, tz),
-        )
-        if appointment.status == AppointmentStatus.CANCELLED:
-            column.cancelled.append(item)
-            continue
-        a, b = _wall_minute(appointment.start, day, tz), _wall_minute(appointment.end, day, tz)
-        _place(item, a, b, first, last, column.column)
-        column.items.append(item)
-
-    today = timezone.localtime(now, tz).date()
-    now_row = None
-    now_minute = _wall_minute(now, day, tz)
-    if day == today and first <= now_minute < last:
-        now_row = _row(now_minute, first)
-    if day == today:
-        for column in columns:
-            column.now_index = next(
-                (index for index, item in enumerate(column.items) if item.appointment.end > now),
-                len(column.items),
-            )
+        _place_appointment(by_id[appointment.therapist_id], appointment, frame, now=now)
+    today, now_row = _mark_now(columns, frame, now)
+    first, last = frame.first, frame.last
     hour_marks = [
         HourMark(label=f"{minute // 60:02d}:00", row=_row(minute, first), span=60 // ROW_MINUTES)
         for minute in range(first, last, 60)
@@ -312,6 +254,97 @@ def day_schedule(*, access, day: date, now: datetime | None = None) -> DaySchedu
         now_label=f"{timezone.localtime(now, tz):%H:%M}",
         body_rows=(last - first) // ROW_MINUTES,
     )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The day drawn: its date and zone, and the visible minutes [first, last) after midnight."""
+
+    day: date
+    tz: object
+    first: int
+    last: int
+
+    def place(self, item, start_minute: int, end_minute: int, column: int) -> bool:
+        return _place(item, start_minute, end_minute, self.first, self.last, column)
+
+    def wall(self, moment: datetime) -> int:
+        return _wall_minute(moment, self.day, self.tz)
+
+
+def _working_hours(therapist_ids: list[int], day: date) -> dict[int, list[tuple[time, time]]]:
+    """Each therapist's working periods on `day`'s weekday, in order."""
+    hours: dict[int, list[tuple[time, time]]] = {}
+    for therapist_id, period_start, period_end in (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids, weekday=day.weekday())
+        .order_by("start")
+        .values_list("therapist_id", "start", "end")
+    ):
+        hours.setdefault(therapist_id, []).append((period_start, period_end))
+    return hours
+
+
+def _visible_minutes(hours, appointments, day: date, tz) -> tuple[int, int]:
+    """The visible hours: whole hours around the working hours and the sessions of the day."""
+    minutes = [m for periods in hours.values() for a, b in periods for m in (_minute(a), _minute(b))]
+    for appointment in appointments:
+        if appointment.status != AppointmentStatus.CANCELLED:
+            minutes += [_wall_minute(appointment.start, day, tz), _wall_minute(appointment.end, day, tz)]
+    low, high = (min(minutes), max(minutes)) if minutes else DEFAULT_DAY
+    first = max(0, low // 60 * 60)
+    return first, min(DAY_MINUTES, max(-(-high // 60) * 60, first + 60))
+
+
+def _place_hours(column: Column, frame: _Frame) -> None:
+    """The column's working blocks, and the breaks between them."""
+    day, tz = frame.day, frame.tz
+    previous_end = None
+    for period_start, period_end in column.hours:
+        a, b = _minute(period_start), _minute(period_end)
+        block = Period(start=_at(day, a, tz), end=_at(day, b, tz))
+        if frame.place(block, a, b, column.column):
+            column.working.append(block)
+        if previous_end is not None and a > previous_end:
+            gap = Period(start=_at(day, previous_end, tz), end=_at(day, a, tz))
+            if frame.place(gap, previous_end, a, column.column):
+                column.breaks.append(gap)
+        previous_end = b
+
+
+def _place_time_off(column: Column, off, frame: _Frame) -> None:
+    start, end = timezone.localtime(off.start, frame.tz), timezone.localtime(off.end, frame.tz)
+    block = Period(start=start, end=end, label=off.reason)
+    if frame.place(block, frame.wall(off.start), frame.wall(off.end), column.column):
+        column.time_off.append(block)
+
+
+def _place_appointment(column: Column, appointment, frame: _Frame, *, now: datetime) -> None:
+    """A session in its column (with its screening flags); cancelled ones are listed, not drawn."""
+    item = AppointmentItem(
+        appointment=appointment,
+        flags=screening_flags(appointment, at=min(now, appointment.start)),
+        start=timezone.localtime(appointment.start, frame.tz),
+        end=timezone.localtime(appointment.end, frame.tz),
+    )
+    if appointment.status == AppointmentStatus.CANCELLED:
+        column.cancelled.append(item)
+        return
+    frame.place(item, frame.wall(appointment.start), frame.wall(appointment.end), column.column)
+    column.items.append(item)
+
+
+def _mark_now(columns: list[Column], frame: _Frame, now: datetime) -> tuple[date, int | None]:
+    """Today's date, and on today's schedule the row of "now" and each column's first session to come."""
+    today = timezone.localtime(now, frame.tz).date()
+    if frame.day != today:
+        return today, None
+    for column in columns:
+        column.now_index = next(
+            (index for index, item in enumerate(column.items) if item.appointment.end > now),
+            len(column.items),
+        )
+    now_minute = frame.wall(now)
+    return today, _row(now_minute, frame.first) if frame.first <= now_minute < frame.last else None
 
 
 def _minute(moment: time) -> int:

@@ -35,14 +35,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.availability import local_midnight, studio_zone
-from bookings.booking import (
-    BookingError,
-    cancel_appointment,
-    constraint_name,
-    lock_therapists,
-    locked_transaction,
-    record_event,
-)
+from bookings.booking import cancel_appointment
+from bookings.errors import BookingError
+from bookings.history import record_event
+from bookings.locking import constraint_name, lock_therapists, locked_transaction
 from bookings.models import Actor, Appointment, EventKind, Therapist
 
 

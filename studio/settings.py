@@ -391,8 +391,8 @@ PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 _PAGE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_VIEWS = {
     "home": ((), _PAGE_SECONDS),
-    "reflexology:technique_list": (("kind", "system", "setting"), _PAGE_SECONDS),
-    "reflexology:technique_detail": ((), _PAGE_SECONDS),
+    "bookings:technique_list": (("kind", "system", "setting"), _PAGE_SECONDS),
+    "bookings:technique_detail": ((), _PAGE_SECONDS),
     "reflexology:foot_map": (("view", "system"), _PAGE_SECONDS),
     "reflexology:zone_detail": (("view",), _PAGE_SECONDS),
     "reflexology:evidence": ((), _PAGE_SECONDS),

@@ -5,10 +5,12 @@
 {{ service.price|money }}          "1 800 ₽" in the studio's currency
 {{ appointment.price|money:appointment.currency }}
 {% therapist_avatar therapist "lg" %}   photo, or their initials in a warm circle
+{{ technique|session_lengths }}    "60 or 90 min": the session lengths sold, else the typical length
 """
 
 from django import template
 
+from bookings import selectors
 from bookings.money import currency_name, format_money
 from bookings.selectors import booking_url_for_technique
 
@@ -27,6 +29,12 @@ def money(amount, currency=None):
 def studio_currency_name():
     """The studio's currency in words, e.g. "Russian roubles (RUB)"."""
     return currency_name()
+
+
+@register.filter
+def session_lengths(technique) -> str:
+    """`{{ technique|session_lengths }}`: the lengths sold (from `with_session_lengths`), else its own."""
+    return selectors.session_lengths(technique)
 
 
 @register.inclusion_tag("bookings/includes/_book_this.html")

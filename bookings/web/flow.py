@@ -14,7 +14,7 @@ State between the steps:
   for ("" for any therapist), signed and timestamped with `django.core.signing` (`sign_slot`,
   `read_slot`). It holds nothing personal, so it can sit in URLs (and in `/intake/?next=`). Every
   step re-validates it against the database with the availability engine (`resolve_slot`): a
-  tampered token is `StateInvalid`, an old one `StateExpired`, a time no longer free `SlotGone`.
+  tampered token is `StateInvalid`, an old one `StateExpired`, a time no longer free `SlotUnavailable`.
 - Contact details are personal, so they stay server-side in the session between the details
   step and the confirmation (never in a URL or a log); the questionnaire is the intake's
   `proven_questionnaire(request)`, also in the session.
@@ -28,7 +28,6 @@ State between the steps:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -49,8 +48,10 @@ from bookings.availability import (
     slots_by_day,
     studio_zone,
 )
-from bookings.booking import BookingError, check_screening, price_after_move
+from bookings.booking import check_screening
+from bookings.errors import BookingError, ServiceUnavailable, SlotUnavailable, StateExpired, StateInvalid
 from bookings.models import Appointment, BookingPolicy, Service, Therapist
+from bookings.pricing import PriceFor, booking_prices, move_prices
 from bookings.selectors import price_list
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -66,46 +67,6 @@ PARTS_OF_DAY = [
     (12, gettext_lazy("Afternoon")),
     (17, gettext_lazy("Evening")),
 ]
-
-
-# --- Errors -----------------------------------------------------------------------------------
-
-
-class FlowError(Exception):
-    """A step cannot go on; `str(error)` is for the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
-
-
-class StateInvalid(FlowError):
-    """The carried state was changed, cut short or made up."""
-
-
-class StateExpired(FlowError):
-    """The carried state is genuine but old. `service` is its service slug, for the way back."""
-
-    def __init__(self, message: str, *, service: str = ""):
-        super().__init__(message)
-        self.service = service
-
-
-class ServiceGone(FlowError):
-    """The service cannot be booked (any more)."""
-
-
-class SlotGone(FlowError):
-    """The time cannot be booked now (taken, passed, outside the hours...); the reason is the message."""
-
-    def __init__(self, message: str, *, service: Service, preference: Therapist | None, start: datetime):
-        super().__init__(message)
-        self.service = service
-        self.preference = preference
-        self.start = start
 
 
 # --- Signed state -----------------------------------------------------------------------------
@@ -245,30 +206,6 @@ def today(now: datetime | None = None) -> date:
     return local(now or timezone.now()).date()
 
 
-PriceFor = Callable[[Therapist], Decimal]
-
-
-def price_with(service: Service) -> PriceFor:
-    """The price of `service` with a therapist: their level's price (what booking charges)."""
-    return lambda therapist: service.price_for(therapist.level)
-
-
-def price_when_moving(appointment: Appointment, service: Service | None = None) -> PriceFor:
-    """What a moved session costs with each therapist (`bookings.booking.price_after_move`).
-
-    `service`: the appointment's service with its prices prefetched, when the caller has it. If not,
-    they are fetched once, the first time a therapist of another level is priced.
-    """
-    service = service or appointment.service
-
-    def price(therapist: Therapist) -> Decimal:
-        if therapist.level != appointment.therapist.level:
-            prefetch_related_objects([service], "level_prices")  # a no-op once fetched
-        return price_after_move(appointment, therapist, service)
-
-    return price
-
-
 # --- Re-validating a chosen time ----------------------------------------------------------------
 
 
@@ -293,6 +230,20 @@ class ResolvedSlot:
         return self.preference is None
 
 
+def _free_times(service: Service, days: tuple[date, date], preference, *, appointment, now, policy=None):
+    """What is free for `service` on `days` (first, last) with `preference` (None: anyone), as the client
+    sees it; the appointment being moved does not block its own time."""
+    return load_availability_data(
+        service=service,
+        first_day=days[0],
+        last_day=days[1],
+        therapist=preference,
+        now=now,
+        policy=policy,
+        exclude_appointment_id=appointment.pk if appointment is not None else None,
+    )
+
+
 def resolve_slot(
     ref: SlotRef,
     *,
@@ -301,7 +252,7 @@ def resolve_slot(
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
 ) -> ResolvedSlot:
-    """Check `ref` against today's data, as `book_appointment` will: ServiceGone / SlotGone if not.
+    """Check `ref` against today's data, as `book_appointment` will; ServiceUnavailable / SlotUnavailable.
 
     `service`: `ref`'s service when the caller has already looked it up (`find_service`).
     `appointment`: the booking being moved (its own time does not block it, and it prices the move).
@@ -309,32 +260,24 @@ def resolve_slot(
     if service is None or service.slug != ref.service:
         service = find_service(ref.service)
     if service is None or (appointment is not None and service.pk != appointment.service_id):
-        raise ServiceGone(_("That session is not available for booking online any more."))
+        raise ServiceUnavailable(_("That session is not available for booking online any more."))
     start = local(ref.start)
     preference = None
     if ref.therapist:
         preference = find_therapist(ref.therapist, service)
         if preference is None:
-            raise SlotGone(
+            raise SlotUnavailable(
                 _("That therapist is not taking bookings for this session at the moment."),
                 service=service,
                 preference=None,
                 start=start,
             )
     day = start.date()
-    data = load_availability_data(
-        service=service,
-        first_day=day,
-        last_day=day,
-        therapist=preference,
-        now=now,
-        policy=policy,
-        exclude_appointment_id=appointment.pk if appointment is not None else None,
-    )
+    data = _free_times(service, (day, day), preference, appointment=appointment, now=now, policy=policy)
     therapist, reason = choose_therapist(data, therapist=preference, start=start)  # as booking will
     if therapist is None:
-        raise SlotGone(reason, service=service, preference=preference, start=start)
-    price_for = price_when_moving(appointment, service) if appointment is not None else price_with(service)
+        raise SlotUnavailable(reason, service=service, preference=preference, start=start)
+    price_for = move_prices(appointment, service) if appointment is not None else booking_prices(service)
     price = price_for(therapist)
     return ResolvedSlot(
         ref=ref,
@@ -446,27 +389,10 @@ def build_picker(
     wanted = min(max(window or day or first_day, first_day), last_day)
     start = monday_of(wanted)
     end = start + timedelta(days=WINDOW_DAYS - 1)
-    data = load_availability_data(
-        service=service,
-        first_day=start,
-        last_day=end,
-        therapist=preference,
-        now=now,
-        policy=policy,
-        exclude_appointment_id=appointment.pk if appointment is not None else None,
-    )
+    data = _free_times(service, (start, end), preference, appointment=appointment, now=now, policy=policy)
     by_day = slots_by_day(compute_slots(data))
     if day not in by_day:
         day = next(iter(by_day), None)
-    cells = [
-        DayCell(
-            day=cell_day,
-            free=len(by_day.get(cell_day, ())),
-            selected=cell_day == day,
-            in_range=first_day <= cell_day <= last_day,
-        )
-        for cell_day in (start + timedelta(days=offset) for offset in range(WINDOW_DAYS))
-    ]
     options = [
         TherapistOption(
             therapist=t, price=price_for(t), selected=preference is not None and t.pk == preference.pk
@@ -479,7 +405,7 @@ def build_picker(
         preference=preference,
         therapists=options,
         window_start=start,
-        days=cells,
+        days=_day_cells(start, by_day, chosen=day, bookable=(first_day, last_day)),
         day=day,
         previous_window=start - timedelta(days=WINDOW_DAYS) if start > first_day else None,
         next_window=end + timedelta(days=1) if end < last_day else None,
@@ -491,20 +417,41 @@ def build_picker(
     return picker
 
 
+def _day_cells(
+    start: date, by_day: dict, *, chosen: date | None, bookable: tuple[date, date]
+) -> list[DayCell]:
+    """The fortnight from `start`, each day with its number of free times."""
+    first_day, last_day = bookable
+    return [
+        DayCell(
+            day=cell_day,
+            free=len(by_day.get(cell_day, ())),
+            selected=cell_day == chosen,
+            in_range=first_day <= cell_day <= last_day,
+        )
+        for cell_day in (start + timedelta(days=offset) for offset in range(WINDOW_DAYS))
+    ]
+
+
+def _time_option(slot: Slot, *, service: Service, preference: Therapist | None, price_for) -> TimeOption:
+    """A free time to choose: who gives it, its price, and the signed slot that books it."""
+    therapist_slug = preference.slug if preference is not None else ""
+    return TimeOption(
+        start=slot.start,
+        therapist=slot.therapist,
+        price=price_for(slot.therapist),
+        token=sign_slot(service=service.slug, start=slot.start, therapist=therapist_slug),
+    )
+
+
 def _group_times(slots: list[Slot], *, service, preference, price_for) -> list[TimeGroup]:
     groups: list[TimeGroup] = []
-    therapist_slug = preference.slug if preference is not None else ""
     for slot in slots:
         label = next(str(label) for hour, label in reversed(PARTS_OF_DAY) if slot.start.hour >= hour)
         if not groups or groups[-1].label != label:
             groups.append(TimeGroup(label=label, times=[]))
         groups[-1].times.append(
-            TimeOption(
-                start=slot.start,
-                therapist=slot.therapist,
-                price=price_for(slot.therapist),
-                token=sign_slot(service=service.slug, start=slot.start, therapist=therapist_slug),
-            )
+            _time_option(slot, service=service, preference=preference, price_for=price_for)
         )
     return groups
 
@@ -526,23 +473,16 @@ def nearest_times(
     now = now or timezone.now()
     around = max(around, now)
     day = local(around).date()
-    data = load_availability_data(
-        service=service,
-        first_day=day - timedelta(days=3),
-        last_day=day + timedelta(days=7),
-        therapist=preference,
+    data = _free_times(
+        service,
+        (day - timedelta(days=3), day + timedelta(days=7)),
+        preference,
+        appointment=appointment,
         now=now,
-        exclude_appointment_id=appointment.pk if appointment is not None else None,
     )
     slots = sorted(compute_slots(data), key=lambda slot: abs((slot.start - around).total_seconds()))[:count]
-    therapist_slug = preference.slug if preference is not None else ""
     return [
-        TimeOption(
-            start=slot.start,
-            therapist=slot.therapist,
-            price=price_for(slot.therapist),
-            token=sign_slot(service=service.slug, start=slot.start, therapist=therapist_slug),
-        )
+        _time_option(slot, service=service, preference=preference, price_for=price_for)
         for slot in sorted(slots, key=lambda slot: slot.start)
     ]
 

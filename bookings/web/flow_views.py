@@ -23,31 +23,30 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from bookings import selectors
-from bookings.booking import (
+from bookings.booking import check_screening, confirm_booking
+from bookings.errors import (
     BookingError,
+    LinkInvalid,
     NotSuitable,
+    PriceChanged,
+    ServiceUnavailable,
     SlotUnavailable,
-    book_appointment,
-    check_screening,
-    earlier_booking,
+    StateExpired,
+    StateInvalid,
 )
-from bookings.links import LinkInvalid, manage_link_token, open_manage_link
+from bookings.links import manage_link_token, open_manage_link
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, Therapist
 from bookings.money import format_money
-from bookings.notifications import notify_booked
+from bookings.pricing import booking_prices
 from bookings.web.flow import (
     Confirmation,
-    FlowError,
     ResolvedSlot,
-    SlotGone,
     SlotRef,
-    StateExpired,
     build_picker,
     find_service,
     is_slug,
     nearest_times,
     possible_techniques,
-    price_with,
     read_confirmation,
     read_slot,
     resolve_slot,
@@ -148,7 +147,7 @@ def _choice_from(resolved: ResolvedSlot) -> Choice:
     )
 
 
-def _problem(request: HttpRequest, error: FlowError, *, status: int = 400):
+def _problem(request: HttpRequest, error: BookingError, *, status: int = 400):
     """A tampered, expired or unusable step: say so, and offer the way back."""
     back = reverse("bookings:book")
     if isinstance(error, StateExpired) and error.service and find_service(error.service) is not None:
@@ -162,13 +161,13 @@ def _problem(request: HttpRequest, error: FlowError, *, status: int = 400):
     )
 
 
-def _taken(request: HttpRequest, gone: SlotGone, *, next_step: str):
+def _taken(request: HttpRequest, gone: SlotUnavailable, *, next_step: str):
     """ "That time was just taken": the reason and the nearest free times (which go on to `next_step`)."""
     options = nearest_times(
         service=gone.service,
         preference=gone.preference,
         around=gone.start,
-        price_for=price_with(gone.service),
+        price_for=booking_prices(gone.service),
     )
     therapist = gone.preference.slug if gone.preference else ""
     return _step(
@@ -228,28 +227,14 @@ def _screening_refusal(questionnaire, service) -> NotSuitable | None:
 # --- Step 1: the session ------------------------------------------------------------------------
 
 
-@require_safe
-def choose_service(request: HttpRequest):
-    """Step 1: every bookable session by technique; ?technique= narrows it, ?therapist= prices it for them.
-
-    ?service=<slug> goes straight on to step 2.
-    """
-    notices = []
-    params = request.GET
+def _session_groups(params, notices: list) -> tuple[list, object, object]:
+    """The price list's groups for step 1 (for one therapist, of one technique, when asked), the
+    technique and the therapist; what could not be found is said in `notices`."""
     therapist_slug = (params.get("therapist") or "").strip()[:60]
-    if params.get("service"):
-        service = find_service(params["service"].strip())
-        if service is not None:
-            return redirect(time_url(service.slug, therapist_slug))
-        notices.append(
-            _("We could not find that session; it may have been renamed. Please choose one below.")
-        )
-
     profile = selectors.therapist_profile(therapist_slug) if is_slug(therapist_slug, longest=60) else None
     if therapist_slug and profile is None:
         notices.append(_("We could not find that therapist, so here are all our sessions."))
     groups = profile.groups if profile else selectors.price_list()
-
     technique = None
     technique_slug = (params.get("technique") or "").strip()
     if technique_slug:
@@ -260,20 +245,53 @@ def choose_service(request: HttpRequest):
             notices.append(
                 _("That technique cannot be booked online at the moment. Here are the sessions we offer.")
             )
-    return _step(
-        request,
-        "bookings/book/service.html",
-        1,
-        {
-            "groups": groups,
-            "technique": technique,
-            "therapist": profile.therapist if profile else None,
-            "notices": notices,
-        },
-    )
+    return groups, technique, profile.therapist if profile else None
+
+
+@require_safe
+def choose_service(request: HttpRequest):
+    """Step 1: every bookable session by technique; ?technique= narrows it, ?therapist= prices it for them.
+
+    ?service=<slug> goes straight on to step 2.
+    """
+    notices = []
+    if request.GET.get("service"):
+        service = find_service(request.GET["service"].strip())
+        if service is not None:
+            return redirect(time_url(service.slug, (request.GET.get("therapist") or "").strip()[:60]))
+        notices.append(
+            _("We could not find that session; it may have been renamed. Please choose one below.")
+        )
+    groups, technique, therapist = _session_groups(request.GET, notices)
+    context = {"groups": groups, "technique": technique, "therapist": therapist, "notices": notices}
+    return _step(request, "bookings/book/service.html", 1, context)
 
 
 # --- Step 2: day, time, therapist ------------------------------------------------------------------
+
+
+def _preferred(therapists: list[Therapist], wanted: str, notices: list) -> Therapist | None:
+    """The therapist asked for among those who give the session (None for anyone, or if they do not)."""
+    if not wanted or wanted == ANY:
+        return None
+    preference = next((t for t in therapists if t.slug == wanted), None)
+    if preference is None:
+        notices.append(
+            _("That therapist does not give this session at the moment; here are the times with anyone.")
+        )
+    return preference
+
+
+def picker_response(request: HttpRequest, page: str, render_page):
+    """The whole `page`, or just the picker for an htmx swap (progressive enhancement); varies on HX-Request.
+
+    Shared by step 2 and the manage link's move page."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render_page("bookings/book/includes/_picker.html")
+    else:
+        response = render_page(page)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @never_cache
@@ -291,45 +309,38 @@ def choose_time(request: HttpRequest):
         if request.htmx:
             return HttpResponseClientRedirect(reverse("bookings:book"))
         return redirect("bookings:book")
-    notices = query.notices()
+    context = _time_context(service, values, query.notices())
+    return picker_response(request, "bookings/book/time.html", lambda page: _step(request, page, 2, context))
+
+
+def _time_context(service, values: dict, notices: list) -> dict:
     therapists = list(therapists_for(service))
-    preference = None
-    if values["therapist"] and values["therapist"] != ANY:
-        preference = next((t for t in therapists if t.slug == values["therapist"]), None)
-        if preference is None:
-            notices.append(
-                _("That therapist does not give this session at the moment; here are the times with anyone.")
-            )
+    preference = _preferred(therapists, values["therapist"], notices)
     picker = build_picker(
         service=service,
         preference=preference,
         therapists=therapists,
         window=values["window"],
         day=values["day"],
-        price_for=price_with(service),
+        price_for=booking_prices(service),
         policy=BookingPolicy.current(),
     )
-    context = {
+    choice = Choice(
+        service=service,
+        therapist=preference,
+        any_therapist=preference is None,
+        price=picker.price,
+        price_from=picker.lowest_price,
+    )
+    return {
         "picker": picker,
         "notices": notices,
         "picker_url": reverse("bookings:book_time"),
         "slot_action": reverse("bookings:book_details"),
         "hidden": {"service": service.slug},
-        "choice": Choice(
-            service=service,
-            therapist=preference,
-            any_therapist=preference is None,
-            price=picker.price,
-            price_from=picker.lowest_price,
-        ),
+        "choice": choice,
         "change_service_url": _with_query("bookings:book", technique=service.technique.slug),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = _step(request, "bookings/book/includes/_picker.html", 2, context)
-    else:
-        response = _step(request, "bookings/book/time.html", 2, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 # --- Step 3: contact details ---------------------------------------------------------------------
@@ -343,65 +354,57 @@ def details(request: HttpRequest):
     token = request.POST.get("slot") if posted else request.GET.get("slot")
     try:
         ref = read_slot(token)
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     questionnaire = proven_questionnaire(request)
-
-    if posted:
-        form = ContactForm(request.POST)
-        if form.is_valid():
-            request.session[CONTACT_KEY] = form.contact()
-            summary_url = _slot_step_url("bookings:book_summary", token)
-            if questionnaire is None:
-                messages.info(
-                    request,
-                    _(
-                        "Thank you. Before we confirm, please fill in this short health questionnaire; "
-                        "afterwards you come straight back to your booking."
-                    ),
-                )
-                offer_contact_details(request, **form.contact())
-                return redirect(_intake_url(summary_url))
-            return redirect(summary_url)
-    else:
+    if not posted:
         form = ContactForm(initial=_initial_contact(request, questionnaire))
+        return _details_page(request, ref, token, form, questionnaire)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _details_page(request, ref, token, form, questionnaire)
+    request.session[CONTACT_KEY] = form.contact()
+    summary_url = _slot_step_url("bookings:book_summary", token)
+    if questionnaire is not None:
+        return redirect(summary_url)
+    messages.info(
+        request,
+        _(
+            "Thank you. Before we confirm, please fill in this short health questionnaire; "
+            "afterwards you come straight back to your booking."
+        ),
+    )
+    offer_contact_details(request, **form.contact())
+    return redirect(_intake_url(summary_url))
 
+
+def _details_page(request: HttpRequest, ref: SlotRef, token: str, form, questionnaire):
+    """The contact form; for a time gone meanwhile, the nearest times (or, once they typed, the form)."""
     gone = None
     try:
         resolved = resolve_slot(ref)
-    except SlotGone as error:
-        if not posted:
+    except SlotUnavailable as error:
+        if not form.is_bound:
             return _taken(request, error, next_step="bookings:book_details")
         resolved, gone = None, error  # keep what they typed; the summary offers other times
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     service = resolved.service if resolved else gone.service
     refusal = _screening_refusal(questionnaire, service)
     if refusal is not None:
-        return _not_suitable(
-            request,
-            refusal,
-            service=service,
-            questionnaire=questionnaire,
-            back_to=_slot_step_url("bookings:book_summary", token),
-        )
-    return _step(
-        request,
-        "bookings/book/details.html",
-        3,
-        {
-            "form": form,
-            "slot_token": token,
-            "resolved": resolved,
-            "gone": gone,
-            "choice": _choice_from(resolved) if resolved else Choice(service=service),
-            "change_time_url": time_url(
-                ref.service, ref.therapist, resolved.start.date() if resolved else None
-            ),
-            "questionnaire": questionnaire,
-        },
-        status=400 if form.errors else 200,
-    )
+        back = _slot_step_url("bookings:book_summary", token)
+        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
+    day = resolved.start.date() if resolved else None
+    context = {
+        "form": form,
+        "slot_token": token,
+        "resolved": resolved,
+        "gone": gone,
+        "choice": _choice_from(resolved) if resolved else Choice(service=service),
+        "change_time_url": time_url(ref.service, ref.therapist, day),
+        "questionnaire": questionnaire,
+    }
+    return _step(request, "bookings/book/details.html", 3, context, status=400 if form.errors else 200)
 
 
 # --- Step 5: summary and confirmation -------------------------------------------------------------
@@ -461,7 +464,7 @@ def summary(request: HttpRequest):
     token = request.GET.get("slot")
     try:
         ref = read_slot(token)
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     contact, questionnaire, missing = _before_summary(request, ref, token)
     if missing:
@@ -474,25 +477,12 @@ def summary(request: HttpRequest):
             return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
     try:
         resolved = resolve_slot(ref, service=service)
-    except SlotGone as gone:
+    except SlotUnavailable as gone:
         return _taken(request, gone, next_step="bookings:book_summary")
-    except FlowError as error:
+    except BookingError as error:
         return _problem(request, error)
     # A fresh key per rendering: the form it is in books once, however often it is sent.
     return _render_summary(request, resolved, contact, questionnaire, key=secrets.token_urlsafe(24))
-
-
-def _booked_with(confirmation: Confirmation, contact: dict) -> Appointment | None:
-    """The appointment this very confirmation form already made, if any (a resubmission)."""
-    try:
-        return earlier_booking(
-            confirmation.key,
-            service_slug=confirmation.slot.service,
-            start=confirmation.slot.start,
-            email=contact["email"],
-        )
-    except BookingError as error:
-        raise FlowError(error.message) from error
 
 
 def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, contact, questionnaire):
@@ -513,82 +503,56 @@ def _price_changed(request, resolved: ResolvedSlot, confirmation: Confirmation, 
     )
 
 
-def _done(appointment: Appointment):
-    return redirect("bookings:book_done", token=manage_link_token(appointment))
-
-
 @never_cache
 @require_POST
 def confirm(request: HttpRequest):
-    """Book. Safe to send twice: the form's key makes a resubmission return the first booking."""
+    """Book (`bookings.booking.confirm_booking`). Safe to send twice: the form's key books once."""
     try:
-        return _confirm(request, read_confirmation(request.POST.get("confirmation")))
-    except FlowError as error:  # a tampered form, or one already used for another booking
+        confirmation = read_confirmation(request.POST.get("confirmation"))
+    except BookingError as error:  # a tampered or made-up form
         return _problem(request, error)
-
-
-def _confirm(request: HttpRequest, confirmation: Confirmation):
-    token = confirmation.slot_token
-    contact, questionnaire, missing = _before_summary(request, confirmation.slot, token)
+    contact, questionnaire, missing = _before_summary(request, confirmation.slot, confirmation.slot_token)
     if missing:
         return missing
-    earlier = _booked_with(confirmation, contact)
-    if earlier is not None:
-        return _done(earlier)
-
-    service = find_service(confirmation.slot.service)
-    if service is None:
-        return _problem(request, FlowError(_("That session is not available for booking online any more.")))
-    refusal = _screening_refusal(questionnaire, service)
-    if refusal is not None:
-        back = _slot_step_url("bookings:book_summary", token)
-        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
     try:
-        resolved = resolve_slot(confirmation.slot, service=service)
-    except SlotGone as gone:
-        earlier = _booked_with(confirmation, contact)  # our own twin request may have taken it
-        return _done(earlier) if earlier else _taken(request, gone, next_step="bookings:book_summary")
-    if resolved.price != confirmation.price:
-        earlier = _booked_with(confirmation, contact)  # a twin of this form may have booked just now
-        if earlier is not None:
-            return _done(earlier)
-        return _price_changed(request, resolved, confirmation, contact, questionnaire)
-
-    try:
-        appointment = book_appointment(
-            service=resolved.service,
-            start=resolved.start,
+        appointment = confirm_booking(
+            service=confirmation.slot.service,
+            start=confirmation.slot.start,
+            therapist=confirmation.slot.therapist,
             client_name=contact["name"],
             client_email=contact["email"],
             client_phone=contact.get("phone", ""),
-            therapist=resolved.preference,
             questionnaire=questionnaire,
             idempotency_key=confirmation.key,
+            price_shown=confirmation.price,
         )
-    except NotSuitable as refusal:
-        back = _slot_step_url("bookings:book_summary", token)
-        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
-    except SlotUnavailable as refusal:
-        earlier = _booked_with(confirmation, contact)
-        if earlier is not None:
-            return _done(earlier)
-        gone = SlotGone(
-            refusal.message, service=resolved.service, preference=resolved.preference, start=resolved.start
-        )
-        return _taken(request, gone, next_step="bookings:book_summary")
     except BookingError as refusal:
-        return _render_summary(
-            request,
-            resolved,
-            contact,
-            questionnaire,
-            key=confirmation.key,
-            notice=refusal.message,
-            status=400,
-        )
-    if not appointment.resubmitted:
-        notify_booked(appointment)
-    return _done(appointment)
+        return _not_booked(request, refusal, confirmation, contact, questionnaire)
+    return redirect("bookings:book_done", token=manage_link_token(appointment))
+
+
+def _not_booked(request, refusal: BookingError, confirmation: Confirmation, contact, questionnaire):
+    """Why confirming booked nothing, as the page that offers the way on."""
+    if isinstance(refusal, StateInvalid | StateExpired | ServiceUnavailable):
+        return _problem(request, refusal)  # e.g. a form already used for another booking
+    if isinstance(refusal, NotSuitable):
+        service = find_service(confirmation.slot.service)
+        back = _slot_step_url("bookings:book_summary", confirmation.slot_token)
+        return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
+    if isinstance(refusal, SlotUnavailable):
+        return _taken(request, refusal, next_step="bookings:book_summary")
+    try:
+        resolved = resolve_slot(confirmation.slot)  # the summary again, as things stand now
+    except SlotUnavailable as gone:
+        return _taken(request, gone, next_step="bookings:book_summary")
+    except BookingError as error:
+        return _problem(request, error)
+    if isinstance(refusal, PriceChanged):
+        return _price_changed(request, resolved, confirmation, contact, questionnaire)
+    notice = refusal.message
+    return _render_summary(
+        request, resolved, contact, questionnaire, key=confirmation.key, notice=notice, status=400
+    )
 
 
 @never_cache

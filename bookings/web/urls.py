@@ -1,10 +1,13 @@
 from django.urls import path
 
-from bookings.web import flow_views, manage_views, views
+from bookings.web import flow_views, manage_views, technique_views, views
 
 app_name = "bookings"
 
 urlpatterns = [
+    # Technique pages: content (reflexology), who should wait (intake) and "Book this" together.
+    path("techniques/", technique_views.technique_list, name="technique_list"),
+    path("techniques/<slug:slug>/", technique_views.technique_detail, name="technique_detail"),
     path("prices/", views.prices, name="prices"),
     path("therapists/", views.therapist_list, name="therapist_list"),
     path("therapists/<slug:slug>/", views.therapist_detail, name="therapist_detail"),

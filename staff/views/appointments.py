@@ -13,15 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data, studio_zone
-from bookings.booking import (
-    BookingError,
-    cancel_appointment,
-    mark_attendance,
-    notice_for,
-    reschedule_appointment,
-)
+from bookings.booking import cancel_appointment, mark_attendance, reschedule_appointment
+from bookings.errors import BookingError
 from bookings.models import Actor, Appointment, AppointmentStatus, Therapist
-from bookings.notifications import notify_cancelled, notify_rescheduled
+from bookings.rules import notice_for
 from intake.access import read_answers
 from intake.models import HealthAccessLog
 from staff.forms import AttendanceForm, CancelForm, NoteForm, RescheduleForm, RescheduleSearchForm
@@ -136,13 +131,12 @@ def cancel(request, pk):
         messages.error(request, _form_errors(form))
         return _after_action(request, pk, cancel_form=form, open_cancel=True)
     try:
-        cancelled = cancel_appointment(
+        cancel_appointment(
             appointment=appointment, by=Actor.STAFF, reason=form.cleaned_data["reason"], user=request.user
         )
     except BookingError as error:
         messages.error(request, str(error))
         return _after_action(request, pk)
-    notify_cancelled(cancelled)
     messages.success(request, _("Cancelled. The client has been sent an e-mail."))
     return _after_action(request, pk)
 
@@ -170,39 +164,39 @@ def reschedule(request, pk):
     if appointment.status != AppointmentStatus.BOOKED:
         messages.error(request, _("Only a booked session can be moved."))
         return redirect("staff:appointment", pk=pk)
-    status = 200
     if request.method == "POST":
         form = RescheduleForm(request.POST, service=appointment.service)
-        if form.is_valid():
-            choice = form.cleaned_data["therapist"]
-            try:
-                moved = reschedule_appointment(
-                    appointment=appointment,
-                    new_start=form.cleaned_data["start"],
-                    therapist=None if choice in ("same", "any") else choice,
-                    any_therapist=choice == "any",
-                    by=Actor.STAFF,
-                    user=request.user,
-                )
-            except BookingError as error:
-                form.add_error(None, str(error))
-            else:
-                notify_rescheduled(moved)
-                messages.success(request, _("Moved. The client has been sent an e-mail with the new time."))
-                return redirect("staff:appointment", pk=pk)
-        status = 400
-    else:
-        data = (
-            request.GET
-            if "date" in request.GET
-            else {
-                "date": timezone.localtime(appointment.start, studio_zone()).date().isoformat(),
-                "therapist": "same",
-            }
+        if form.is_valid() and _moved(request, appointment, form):
+            messages.success(request, _("Moved. The client has been sent an e-mail with the new time."))
+            return redirect("staff:appointment", pk=pk)
+        return _reschedule_page(request, appointment, form, status=400)
+    data = request.GET
+    if "date" not in request.GET:
+        day = timezone.localtime(appointment.start, studio_zone()).date()
+        data = {"date": day.isoformat(), "therapist": "same"}
+    form = RescheduleSearchForm(data, service=appointment.service)
+    return _reschedule_page(request, appointment, form, status=200 if form.is_valid() else 400)
+
+
+def _moved(request, appointment, form: RescheduleForm) -> bool:
+    """Move the session as the form says (the domain e-mails the client); else the reason on the form."""
+    choice = form.cleaned_data["therapist"]
+    try:
+        reschedule_appointment(
+            appointment=appointment,
+            new_start=form.cleaned_data["start"],
+            therapist=None if choice in ("same", "any") else choice,
+            any_therapist=choice == "any",
+            by=Actor.STAFF,
+            user=request.user,
         )
-        form = RescheduleSearchForm(data, service=appointment.service)
-        if not form.is_valid():
-            status = 400
+    except BookingError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+def _reschedule_page(request, appointment, form, *, status: int):
     # Only what reschedule.html shows (not the appointment page's history, flags or screening);
     # htmx's refresh of the free times (the #slots partial) needs no list of therapists either.
     context = {

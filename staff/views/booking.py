@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data
-from bookings.booking import BookingError, NotSuitable, book_appointment, notice_for
+from bookings.booking import book_appointment
+from bookings.errors import BookingError, NotSuitable
 from bookings.models import AppointmentSource, BookingPolicy, Service
-from bookings.notifications import notify_booked
+from bookings.rules import notice_for
 from intake.models import BOOKABLE, Outcome, Questionnaire
 from staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
 from staff.permissions import staff_view
@@ -43,50 +44,49 @@ def _questionnaire(email: str) -> Questionnaire | None:
 @staff_view("manage_bookings", methods=("GET", "HEAD", "POST"))
 def book(request):
     """/staff/book/: choose service, therapist (or anyone), day and a free time; the client; book."""
-    status = 200
-    refusal = None
     if request.method == "POST":
-        form = StaffBookingForm(request.POST)
-        search = SlotSearchForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            key = data["key"]
-            questionnaire = _questionnaire(data["client_email"]) if data["attach_questionnaire"] else None
-            try:
-                appointment = book_appointment(
-                    service=data["service"],
-                    start=data["start"],
-                    therapist=data["therapist"],
-                    client_name=data["client_name"],
-                    client_email=data["client_email"],
-                    client_phone=data["client_phone"],
-                    questionnaire=questionnaire,
-                    source=AppointmentSource.STAFF,
-                    idempotency_key=key,
-                    user=request.user,
-                    override_reason=data["override_reason"],
-                )
-            except NotSuitable as error:
-                refusal = error
-                form.add_error(None, str(error))
-            except BookingError as error:
-                form.add_error(None, str(error))
-            else:
-                if not appointment.resubmitted:
-                    notify_booked(appointment)
-                messages.success(
-                    request,
-                    _("Booked. %(name)s has been sent a confirmation.") % {"name": appointment.client_name},
-                )
-                return redirect("staff:appointment", pk=appointment.pk)
-        status = 400
-    else:
-        params = request.GET.copy()
-        params.setdefault("date", today().isoformat())
-        search = SlotSearchForm(params if "service" in request.GET else None, initial={"date": today()})
-        form = StaffBookingForm(initial={**params.dict(), "attach_questionnaire": True})
-        if search.is_bound and not search.is_valid():
-            status = 400
+        form, search = StaffBookingForm(request.POST), SlotSearchForm(request.POST)
+        appointment, refusal = _book(request, form) if form.is_valid() else (None, None)
+        if appointment is not None:
+            messages.success(
+                request,
+                _("Booked. %(name)s has been sent a confirmation.") % {"name": appointment.client_name},
+            )
+            return redirect("staff:appointment", pk=appointment.pk)
+        return _book_page(request, form, search, refusal=refusal, status=400)
+    params = request.GET.copy()
+    params.setdefault("date", today().isoformat())
+    search = SlotSearchForm(params if "service" in request.GET else None, initial={"date": today()})
+    form = StaffBookingForm(initial={**params.dict(), "attach_questionnaire": True})
+    return _book_page(request, form, search, status=400 if search.is_bound and not search.is_valid() else 200)
+
+
+def _book(request, form: StaffBookingForm):
+    """Book the valid form (the domain e-mails the client): (appointment, None), or (None, a screening
+    refusal or None) with the reason added to the form."""
+    data = form.cleaned_data
+    questionnaire = _questionnaire(data["client_email"]) if data["attach_questionnaire"] else None
+    try:
+        appointment = book_appointment(
+            service=data["service"],
+            start=data["start"],
+            therapist=data["therapist"],
+            client_name=data["client_name"],
+            client_email=data["client_email"],
+            client_phone=data["client_phone"],
+            questionnaire=questionnaire,
+            source=AppointmentSource.STAFF,
+            idempotency_key=data["key"],
+            user=request.user,
+            override_reason=data["override_reason"],
+        )
+    except BookingError as error:
+        form.add_error(None, str(error))
+        return None, error if isinstance(error, NotSuitable) else None
+    return appointment, None
+
+
+def _book_page(request, form, search, *, refusal=None, status: int = 200):
     chosen = search.cleaned_data if search.is_bound and search.is_valid() else {}
     policy = BookingPolicy.current()
     context = {

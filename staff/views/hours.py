@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from bookings.forms import WorkingHoursFormSet
 from bookings.models import StudioClosure, Therapist, TimeOff, Weekday, WorkingHours
-from bookings.notifications import notify_cancelled
 from staff.forms import ClosureForm, StrandedForm, TimeOffForm
 from staff.permissions import staff_view
 from staff.schedule import hours_label
@@ -57,10 +56,8 @@ def _confirm(request, *, stranded, title: str, back_url: str, form=None, error: 
 def _change(request, *, therapist, find_stranded, save, change: str, title: str, back_url: str):
     """Shared by the three kinds of change: list the stranded sessions, or apply the decision.
 
-    `therapist` is whose schedule changes (None: the whole studio's); `apply_change` locks it.
-
-    Returns a response (the list to decide on), None when the change was saved (the caller
-    redirects), or WENT_BACK (the caller shows its form again, as typed).
+    `therapist`: whose schedule changes (None: the studio's; `apply_change` locks it). Returns a response
+    (the list to decide on), None once saved (the caller redirects), or WENT_BACK (show the form again).
     """
     choice = StrandedForm(request.POST)
     choice.is_valid()
@@ -68,10 +65,8 @@ def _change(request, *, therapist, find_stranded, save, change: str, title: str,
     if decision == Decision.BACK:
         messages.info(request, _("Nothing was changed."))
         return WENT_BACK
-    if not decision:
-        stranded = find_stranded()
-        if stranded:
-            return _confirm(request, stranded=stranded, title=title, back_url=back_url)
+    if not decision and (stranded := find_stranded()):
+        return _confirm(request, stranded=stranded, title=title, back_url=back_url)
     try:
         result = apply_change(
             save=save,
@@ -85,21 +80,19 @@ def _change(request, *, therapist, find_stranded, save, change: str, title: str,
         )
     except ScheduleChangeError as error:
         return _confirm(request, stranded=find_stranded(), title=title, back_url=back_url, error=str(error))
-    for appointment in result.cancelled:
-        notify_cancelled(appointment)
-    if result.cancelled:
-        messages.success(
-            request,
-            _("Saved. %(count)s session(s) cancelled and the clients e-mailed.")
-            % {"count": len(result.cancelled)},
-        )
-    elif result.kept:
-        messages.success(
-            request, _("Saved. %(count)s session(s) kept as exceptions.") % {"count": len(result.kept)}
-        )
-    else:
-        messages.success(request, _("Saved."))
+    messages.success(request, _saved_message(result))
     return None
+
+
+def _saved_message(result) -> str:
+    """What the manager reads once the change is saved (the domain has e-mailed cancelled clients)."""
+    if result.cancelled:
+        return _("Saved. %(count)s session(s) cancelled and the clients e-mailed.") % {
+            "count": len(result.cancelled)
+        }
+    if result.kept:
+        return _("Saved. %(count)s session(s) kept as exceptions.") % {"count": len(result.kept)}
+    return _("Saved.")
 
 
 @staff_view("manage_hours")

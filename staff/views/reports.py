@@ -66,26 +66,29 @@ def reports_csv(request):
     return response
 
 
+def _filtered_events(form: AuditFilterForm):
+    """The history rows the audit filter asks for (none for an invalid filter)."""
+    events = AppointmentEvent.objects.select_related("appointment__therapist", "appointment__service", "user")
+    if not form.is_valid():
+        return events.none()
+    data, tz = form.cleaned_data, studio_zone()
+    if data.get("start"):
+        events = events.filter(at__gte=local_midnight(data["start"], tz))
+    if data.get("end"):
+        events = events.filter(at__lt=local_midnight(data["end"] + timedelta(days=1), tz))
+    if data.get("therapist"):
+        events = events.filter(appointment__therapist=data["therapist"])
+    if data.get("kind"):
+        events = events.filter(kind=data["kind"])
+    return events
+
+
 @staff_view("view_audit_trail")
 def audit(request):
     """/staff/audit/: every change to appointments (who, what, when), filtered, newest first."""
     form = AuditFilterForm(request.GET)
-    events = AppointmentEvent.objects.select_related("appointment__therapist", "appointment__service", "user")
-    status = 200
-    if form.is_valid():
-        data = form.cleaned_data
-        tz = studio_zone()
-        if data.get("start"):
-            events = events.filter(at__gte=local_midnight(data["start"], tz))
-        if data.get("end"):
-            events = events.filter(at__lt=local_midnight(data["end"] + timedelta(days=1), tz))
-        if data.get("therapist"):
-            events = events.filter(appointment__therapist=data["therapist"])
-        if data.get("kind"):
-            events = events.filter(kind=data["kind"])
-    else:
-        status = 400
-        events = events.none()
+    events = _filtered_events(form)
+    status = 200 if form.is_valid() else 400
     page = Paginator(events.order_by("-at", "-pk"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     names = dict(Therapist.objects.values_list("slug", "name"))
     query = request.GET.copy()

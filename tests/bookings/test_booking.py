@@ -9,18 +9,15 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bookings.booking import (
-    BookingError,
-    NotSuitable,
-    SlotUnavailable,
     book_appointment,
     cancel_appointment,
-    change_deadline,
-    client_can_change,
     earlier_booking,
     mark_attendance,
     reschedule_appointment,
 )
+from bookings.errors import BookingError, NotSuitable, SlotUnavailable
 from bookings.models import Appointment, AppointmentEvent, Level, StudioClosure
+from bookings.rules import change_deadline, client_can_change
 from intake.models import Clearance, Outcome
 from tests.bookings.factories import (
     MONDAY,

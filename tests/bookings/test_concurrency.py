@@ -12,7 +12,8 @@ from itertools import pairwise
 import pytest
 from django.db import connection
 
-from bookings.booking import SlotUnavailable, book_appointment
+from bookings.booking import book_appointment
+from bookings.errors import SlotUnavailable
 from bookings.models import Appointment, Level
 from tests.bookings.factories import MONDAY, at, make_room, make_service, make_therapist
 

@@ -211,16 +211,6 @@ def test_the_formset_judges_the_edited_set_not_the_saved_rows():
     ]
 
 
-# --- Prices by level ----------------------------------------------------------------------------
-
-
-def test_price_for_a_level_falls_back_to_the_base_price():
-    service = make_service(price="2500.00", level_prices={Level.MASTER: "3300.00"})
-    assert service.price_for(Level.MASTER) == Decimal("3300.00")
-    assert service.price_for(Level.SENIOR) == Decimal("2500.00")
-    assert service.price_for(Level.THERAPIST) == Decimal("2500.00")
-
-
 # --- Querysets ---------------------------------------------------------------------------------
 
 

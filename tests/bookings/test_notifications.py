@@ -1,5 +1,6 @@
-"""The booking e-mails: enqueued after the commit, with the details, price, calendar file and manage
-link, never a health detail; nothing for a change that was rolled back; staff changes say so."""
+"""The booking e-mails, which the booking functions queue themselves (notify=True): enqueued after
+the commit, with the details, price, calendar file and manage link, never a health detail; nothing
+for a change that was rolled back or resubmitted, or with notify=False; staff changes say so."""
 
 from types import SimpleNamespace
 
@@ -10,7 +11,6 @@ from icalendar import Calendar
 from bookings.booking import cancel_appointment, reschedule_appointment
 from bookings.links import manage_link_token
 from bookings.models import Actor
-from bookings.notifications import notify_booked, notify_cancelled, notify_rescheduled
 from bookings.tasks import send_booking_confirmation
 from tests.bookings.factories import at, make_questionnaire
 from tests.bookings.web.flow_support import book, make_studio
@@ -41,7 +41,6 @@ def test_the_confirmation_goes_out_after_the_commit_with_everything_the_client_n
     )
     with django_capture_on_commit_callbacks() as callbacks:
         appointment = book(studio, therapist=studio["boris"], questionnaire=questionnaire)
-        notify_booked(appointment)
         assert mailoutbox == []  # not inside the transaction
     for callback in callbacks:
         callback()
@@ -73,7 +72,7 @@ def test_nothing_is_sent_for_a_booking_that_was_rolled_back(
         pytest.raises(Oops),
         transaction.atomic(),
     ):
-        notify_booked(book(studio))
+        book(studio)
         raise Oops
     assert callbacks == []
     assert mailoutbox == []
@@ -84,8 +83,7 @@ def test_a_move_sends_the_old_and_new_time_and_bumps_the_sequence(
 ):
     appointment = book(studio, therapist=studio["anna"])
     with django_capture_on_commit_callbacks(execute=True):
-        moved = reschedule_appointment(appointment=appointment, new_start=at(studio["day"], "14:00"))
-        notify_rescheduled(moved)
+        reschedule_appointment(appointment=appointment, new_start=at(studio["day"], "14:00"))
 
     (message,) = mailoutbox
     assert "moved to" in message.subject
@@ -100,7 +98,7 @@ def test_a_move_sends_the_old_and_new_time_and_bumps_the_sequence(
 def test_a_cancellation_sends_a_calendar_cancel(studio, mailoutbox, django_capture_on_commit_callbacks):
     appointment = book(studio)
     with django_capture_on_commit_callbacks(execute=True):
-        notify_cancelled(cancel_appointment(appointment=appointment, reason="My knee hurts"))
+        cancel_appointment(appointment=appointment, reason="My knee hurts")
 
     (message,) = mailoutbox
     assert "is cancelled" in message.subject
@@ -117,10 +115,8 @@ def test_changes_made_by_the_studio_say_so(studio, mailoutbox, django_capture_on
     first = book(studio, therapist=studio["anna"])
     second = book(studio, start=at(studio["day"], "15:00"), therapist=studio["anna"], email="b@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        notify_rescheduled(
-            reschedule_appointment(appointment=first, new_start=at(studio["day"], "12:00"), by=Actor.STAFF)
-        )
-        notify_cancelled(cancel_appointment(appointment=second, by=Actor.STAFF))
+        reschedule_appointment(appointment=first, new_start=at(studio["day"], "12:00"), by=Actor.STAFF)
+        cancel_appointment(appointment=second, by=Actor.STAFF)
 
     moved, cancelled = mailoutbox
     assert "We have moved your session" in moved.body
@@ -132,9 +128,7 @@ def test_the_studios_reason_for_cancelling_reaches_the_client(
 ):
     appointment = book(studio)
     with django_capture_on_commit_callbacks(execute=True):
-        notify_cancelled(
-            cancel_appointment(appointment=appointment, by=Actor.STAFF, reason="Your therapist is unwell")
-        )
+        cancel_appointment(appointment=appointment, by=Actor.STAFF, reason="Your therapist is unwell")
 
     (message,) = mailoutbox
     assert "we have had to cancel your session" in message.body
@@ -155,9 +149,24 @@ def test_a_failing_task_queue_never_breaks_the_booking(
 
     monkeypatch.setattr("bookings.notifications.send_booking_confirmation", SimpleNamespace(enqueue=broken))
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(studio)
-        notify_booked(appointment)  # robust on_commit: logged, not raised
+        appointment = book(studio)  # the queued e-mail fails: robust on_commit, logged, not raised
 
     assert appointment.pk is not None
     assert mailoutbox == []
     assert "queue down" in caplog.text
+
+
+def test_notify_false_sends_nothing(studio, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(studio, notify=False)
+        reschedule_appointment(appointment=appointment, new_start=at(studio["day"], "14:00"), notify=False)
+        cancel_appointment(appointment=appointment, notify=False)
+    assert mailoutbox == []
+
+
+def test_a_resubmitted_booking_is_not_mailed_again(studio, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = book(studio, idempotency_key="k" * 32)
+        again = book(studio, idempotency_key="k" * 32)
+    assert (first.pk, again.resubmitted) == (again.pk, True)
+    assert len(mailoutbox) == 1

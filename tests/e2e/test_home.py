@@ -32,7 +32,7 @@ def test_phone_navigation_opens_the_menu_and_follows_a_link(live_server, page, c
     expect(techniques).to_be_visible()
     techniques.click()
 
-    expect(page).to_have_url(re.compile(re.escape(reverse("reflexology:technique_list")) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("bookings:technique_list")) + "$"))
     page.wait_for_load_state("networkidle")
     assert console_errors == []
 

@@ -30,7 +30,7 @@ def test_walk_from_the_techniques_to_a_zone_page_with_the_keyboard(
 ):
     technique = Technique.objects.get(slug="reflexology")
     page.set_viewport_size(size)
-    page.goto(live_server.url + reverse("reflexology:technique_list"))
+    page.goto(live_server.url + reverse("bookings:technique_list"))
 
     page.locator(f'a[href="{technique.get_absolute_url()}"]').first.click()
     expect(page).to_have_url(re.compile(re.escape(technique.get_absolute_url()) + "$"))

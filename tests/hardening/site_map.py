@@ -1,7 +1,7 @@
 """Every URL of the site, from the URLconf itself, with its parameters filled in: existing slugs, tokens
 and ids from the demo studio, and garbage. New pages are covered as soon as they are routed.
 
-    routes()                 -> [Route("techniques/<slug:slug>/", "reflexology:technique_detail", ...), ...]
+    routes()                 -> [Route("techniques/<slug:slug>/", "bookings:technique_detail", ...), ...]
     Known.build()            -> ids, slugs and signed links that exist (needs the database)
     paths_for(route, known)  -> ["/techniques/classical/", "/techniques/no-such-thing/", ...]
 """
@@ -28,7 +28,7 @@ GARBAGE = {
 @dataclass(frozen=True)
 class Route:
     route: str  # "techniques/<slug:slug>/"
-    name: str  # "reflexology:technique_detail"
+    name: str  # "bookings:technique_detail"
     parameters: tuple[tuple[str, str], ...]  # (name, converter type)
 
     @property
@@ -100,7 +100,7 @@ class Known:
         manager.save()
         assign_role(manager, Role.MANAGER)
         values = {
-            "reflexology:technique_detail/slug": Technique.objects.published().order_by("pk").first().slug,
+            "bookings:technique_detail/slug": Technique.objects.published().order_by("pk").first().slug,
             "reflexology:zone_detail/slug": Zone.objects.order_by("pk").first().slug,
             "therapist/slug": therapist.slug,
             "manage/token": manage_link_token(upcoming),

@@ -79,7 +79,7 @@ def test_the_site_map_sees_every_kind_of_page():
     names = {route.name for route in ROUTES}
     for expected in (
         "home",
-        "reflexology:technique_detail",
+        "bookings:technique_detail",
         "reflexology:zone_detail",
         "intake:questionnaire",
         "bookings:availability_api",

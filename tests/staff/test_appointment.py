@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.booking import BookingError, record_event
+from bookings.errors import BookingError
+from bookings.history import record_event
 from bookings.models import Actor, Appointment, AppointmentEvent, AppointmentStatus, EventKind
 from intake.models import HealthAccessLog
 from staff.notes import add_note

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.booking import record_event
+from bookings.history import record_event
 from bookings.models import Actor, AppointmentEvent, EventKind
 from tests.bookings.factories import MONDAY, at, make_appointment
 from tests.utils import assert_csp_clean

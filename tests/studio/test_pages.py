@@ -15,7 +15,7 @@ def test_home_introduces_the_studio_and_links_every_way_in(client):
     html = response.content.decode()
     assert "Unhurried foot massage and reflexology" in html
     for name in (
-        "reflexology:technique_list",
+        "bookings:technique_list",
         "reflexology:foot_map",
         "bookings:prices",
         "bookings:book",

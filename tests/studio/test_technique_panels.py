@@ -13,7 +13,7 @@ def test_bookable_technique_shows_book_this_and_who_should_wait(client, content)
     technique = Technique.objects.get(slug="reflexology")
     service = make_service(technique=technique)
 
-    html = client.get(reverse("reflexology:technique_detail", args=["reflexology"])).content.decode()
+    html = client.get(reverse("bookings:technique_detail", args=["reflexology"])).content.decode()
 
     assert f'href="/book/?service={service.slug}"' in html
     assert "Is this right for you?" in html
@@ -24,6 +24,6 @@ def test_bookable_technique_shows_book_this_and_who_should_wait(client, content)
 
 
 def test_home_routine_has_no_book_button(client, content):
-    html = client.get(reverse("reflexology:technique_detail", args=["self-massage"])).content.decode()
+    html = client.get(reverse("bookings:technique_detail", args=["self-massage"])).content.decode()
 
     assert "/book/?" not in html

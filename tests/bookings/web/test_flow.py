@@ -564,6 +564,7 @@ def test_any_therapist_at_the_same_price_books_without_asking_again(client, stud
         "x" * 3000,
         signing.dumps({"slot": "nope"}, salt=CONFIRM_SALT),
     ],
+    ids=["empty", "garbage", "too-long", "signed-nonsense"],  # a signed value's id changes every second
 )
 def test_a_tampered_confirmation_is_refused_without_booking(client, studio, value):
     ready_client(client)

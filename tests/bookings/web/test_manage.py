@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from bookings.booking import cancel_appointment
-from bookings.links import LinkInvalid, manage_link_token, open_manage_link
+from bookings.errors import LinkInvalid
+from bookings.links import manage_link_token, open_manage_link
 from bookings.models import Appointment, AppointmentStatus, Level
 from bookings.web.flow import read_slot
 from tests.bookings.factories import at, make_appointment, make_therapist
