@@ -282,7 +282,11 @@ class StrandedForm(forms.Form):
 
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect, required=False)
     message = forms.CharField(
-        label=_("Reason for cancelling"),
+        label=_("Reason for cancelling (if you cancel them)"),
+        help_text=_(
+            "E.g. “Your therapist is unwell”. The clients read it in the cancellation e-mail, with a link "
+            "to book again, and it stays in each session's history. Please keep health details out of it."
+        ),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
