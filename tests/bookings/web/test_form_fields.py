@@ -31,7 +31,8 @@ def test_every_field_of_the_details_step_is_labelled_and_points_at_its_help(clie
 
 def test_refused_details_point_at_their_errors_and_the_summary_links_to_them(client, token):
     response = client.post(
-        DETAILS, {"slot": token, "client_name": " ", "client_email": "not-an-email", "client_phone": "call me!"}
+        DETAILS,
+        {"slot": token, "client_name": " ", "client_email": "not-an-email", "client_phone": "call me!"},
     )
 
     assert response.status_code == 400
