@@ -82,3 +82,34 @@ def test_the_cancel_and_note_forms_point_at_their_help(client, studio):
     assert described["reason"] == ["id_reason_helptext"]
     assert described["text"] == ["id_text_helptext"]
     assert field_problems(html) == []
+
+
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [
+        ("staff:audit", {"start": "2027-13-01", "kind": "nope"}),
+        ("staff:reports", {"start": "2027-13-01", "end": "2027-01-01"}),
+        ("staff:working_hours", {}),
+        ("staff:reschedule", {"date": "someday", "therapist": "nobody"}),
+        ("staff:dashboard", {}),
+    ],
+)
+def test_every_other_staff_form_is_labelled_and_points_at_its_errors(client, studio, url_name, params):
+    client.force_login(studio.user("manager"))
+    upcoming = make_appointment(service=studio.service, therapist=studio.anna, start=at(TUESDAY, "10:00"))
+    args = {"staff:working_hours": [studio.anna.slug], "staff:reschedule": [upcoming.pk]}.get(url_name, [])
+
+    html = client.get(reverse(url_name, args=args), params).content.decode()
+
+    assert form_fields(html)
+    assert field_problems(html) == []
+    if params:
+        assert invalid_names(html), "the bad values are marked"
+
+
+def test_a_refused_sign_in_is_summarised_and_the_fields_are_labelled(client, studio):
+    html = client.post(reverse("staff:login"), {"username": "desk", "password": "wrong"}).content.decode()
+
+    assert 'id="error-summary"' in html
+    assert {control.name for control in form_fields(html)} >= {"username", "password"}
+    assert field_problems(html) == []
