@@ -18,6 +18,7 @@ class Control:
     tag: str
     attrs: dict
     in_label: bool  # wrapped in a <label>
+    group_describedby: tuple = ()  # what its <fieldset> (a group of radios, say) is described by
 
     @property
     def name(self) -> str:
@@ -30,6 +31,17 @@ class Control:
     @property
     def describedby(self) -> list[str]:
         return (self.attrs.get("aria-describedby") or "").split()
+
+    @property
+    def all_describedby(self) -> list[str]:
+        return self.describedby + list(self.group_describedby)
+
+    @property
+    def error_id(self) -> str:
+        """A radio's error belongs to its group (id_when_0 -> id_when_error)."""
+        if self.attrs.get("type") in ("radio", "checkbox") and self.group_describedby:
+            return f"{self.id.rsplit('_', 1)[0]}_error"
+        return f"{self.id}_error"
 
     @property
     def invalid(self) -> bool:
@@ -45,6 +57,7 @@ class Page(HTMLParser):
         self.classes: dict[str, str] = {}  # id -> its class attribute
         self.forms = 0
         self.labels = 0
+        self.fieldsets: list[list[str]] = []  # the aria-describedby of each open <fieldset>
         self.open_ids: list[tuple[str, str | None]] = []  # (tag, id) of the open elements
 
     def handle_starttag(self, tag, attrs):
@@ -55,18 +68,23 @@ class Page(HTMLParser):
             self.classes[element_id] = attrs.get("class", "")
         if tag == "form":
             self.forms += 1
+        elif tag == "fieldset":
+            self.fieldsets.append((attrs.get("aria-describedby") or "").split())
         elif tag == "label":
             self.labels += 1
             if attrs.get("for"):
                 self.label_for.add(attrs["for"])
         elif tag in CONTROLS and self.forms and attrs.get("type", "") not in NOT_FIELDS:
-            self.controls.append(Control(tag, attrs, in_label=self.labels > 0))
+            group = tuple(ref for refs in self.fieldsets for ref in refs)
+            self.controls.append(Control(tag, attrs, in_label=self.labels > 0, group_describedby=group))
         if tag not in VOID:
             self.open_ids.append((tag, element_id))
 
     def handle_endtag(self, tag):
         if tag == "form":
             self.forms -= 1
+        elif tag == "fieldset" and self.fieldsets:
+            self.fieldsets.pop()
         elif tag == "label":
             self.labels -= 1
         while self.open_ids:
@@ -103,15 +121,15 @@ def field_problems(html: str) -> list[str]:
         )
         if not labelled:
             problems.append(f"{who} has no label")
-        for ref in control.describedby:
+        for ref in control.all_describedby:
             if ref not in page.texts:
                 problems.append(f"{who} is described by #{ref}, which is not on the page")
         help_id = f"{control.id}_helptext"
         if control.id and help_id in page.texts and help_id not in control.describedby:
             problems.append(f"{who} does not point at its help #{help_id}")
-        error_id = f"{control.id}_error"
+        error_id = control.error_id
         if control.invalid:
-            if error_id not in control.describedby:
+            if error_id not in control.all_describedby:
                 problems.append(f"{who} is invalid but does not point at its error #{error_id}")
             elif not page.texts.get(error_id, "").strip():
                 problems.append(f"{who} points at an empty error #{error_id}")
