@@ -33,8 +33,11 @@ LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 def choices_of(field) -> list[tuple[str, str]]:
     """A choice field's options as plain pairs, in one query (a for loop in a template asks a
-    ModelChoiceIterator for its length first, which is a second, COUNT, query)."""
-    return [(str(value), str(label)) for value, label in field.choices]
+    ModelChoiceIterator for its length first, which is a second, COUNT, query). The field keeps
+    them, so rendering its widget afterwards asks the database nothing more."""
+    pairs = [(str(value), str(label)) for value, label in field.choices]
+    field.choices = pairs
+    return pairs
 
 
 def today() -> date:
@@ -279,7 +282,11 @@ class StrandedForm(forms.Form):
 
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect, required=False)
     message = forms.CharField(
-        label=_("Reason for cancelling"),
+        label=_("Reason for cancelling (if you cancel them)"),
+        help_text=_(
+            "E.g. “Your therapist is unwell”. The clients read it in the cancellation e-mail, with a link "
+            "to book again, and it stays in each session's history. Please keep health details out of it."
+        ),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

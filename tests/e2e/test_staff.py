@@ -46,7 +46,7 @@ def staff_studio(transactional_db, clock):
 
 def sign_in(page, base, username):
     page.goto(base + "/staff/login/")
-    page.get_by_label("User name").fill(username)
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("nav.staff-nav")).to_be_visible()
