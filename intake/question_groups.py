@@ -262,6 +262,7 @@ class ConditionView:
     checked: bool
     sure: list[Option]
     follow_ups: list[FollowUpView]
+    error: str = ""
 
     @property
     def key(self) -> str:
@@ -337,6 +338,7 @@ def _condition_view(form: forms.Form, condition: ConditionSpec, ticks: set[str],
         checked=condition.key in ticks,
         sure=sure,
         follow_ups=[_follow_up_view(form, spec) for spec in condition.follow_ups],
+        error=_error(form, sure_name),
     )
 
 
