@@ -20,6 +20,14 @@ from intake.screening import age_on
 PHONE = re.compile(r"^[0-9+()\-.\s]{5,40}$")
 
 
+ABOUT_YOU = (
+    "client_name",
+    "date_of_birth",
+    "client_email",
+    "client_phone",
+    "guardian_name",
+    "emergency_contact",
+)
 AUTOCOMPLETE = {
     "client_name": "name",
     "client_email": "email",
@@ -313,8 +321,8 @@ class QuestionnaireForm(forms.Form):
             for spec in condition.follow_ups
         }
         summary = [("questionnaire-form", str(message)) for message in self.non_field_errors()]
-        for name in self.fields:
-            if name not in self.errors:
+        for name in sorted(self.errors, key=self._page_order):
+            if name not in self.fields:
                 continue
             message = self.errors[name][0]
             if name in sections:
@@ -326,6 +334,14 @@ class QuestionnaireForm(forms.Form):
                 message = f"{_shorten(str(self.fields[name].label))}: {message}"
             summary.append((self._anchor(name), message))
         return summary
+
+    def _page_order(self, name: str) -> tuple[int, int]:
+        """Where a field sits on the page: about you, the health groups, then the rest."""
+        names = list(self.fields)
+        position = names.index(name) if name in names else len(names)
+        if name in ABOUT_YOU:
+            return (0, position)
+        return (1 if name[:2] in ("g_", "o_", "c_", "f_") else 2, position)
 
     def _anchor(self, name: str) -> str:
         """The id to jump to: the field, or the first option of a group of options."""
