@@ -1,6 +1,7 @@
 """The questionnaire form, built from the rules (a new condition is a new question, no code)."""
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -158,8 +159,8 @@ class QuestionnaireForm(forms.Form):
         self.rules = rules
         self.today = today or timezone.localdate()
         self.sections = groups.build_sections(rules.asked_conditions())
-        for section in self.sections:
-            self.fields.update(groups.section_fields(section))
+        self.wording = hashlib.sha256(repr(self.sections).encode()).hexdigest()
+        self.fields.update(_health_fields(self.wording, self.sections))
         self.pending_follow_ups: list[str] = []
         style_widgets(self)
         for name, hint in AUTOCOMPLETE.items():
@@ -377,6 +378,22 @@ class QuestionnaireForm(forms.Form):
 
 def _shorten(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_HEALTH_FIELDS: dict[str, dict[str, forms.Field]] = {}
+
+
+def _health_fields(wording: str, sections: list[groups.Section]) -> dict[str, forms.Field]:
+    """The ~200 health fields, built once per wording of the questions. They are shared between
+    forms: nothing changes a field after it is built (values and errors live on the form)."""
+    if wording not in _HEALTH_FIELDS:
+        if len(_HEALTH_FIELDS) >= 16:
+            _HEALTH_FIELDS.clear()
+        fields: dict[str, forms.Field] = {}
+        for section in sections:
+            fields.update(groups.section_fields(section))
+        _HEALTH_FIELDS[wording] = fields
+    return _HEALTH_FIELDS[wording]
 
 
 @dataclass

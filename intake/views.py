@@ -1,6 +1,5 @@
 """The questionnaire, the returning client's link, and the result page."""
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -84,8 +83,7 @@ def _health_html(form: QuestionnaireForm) -> str:
     bound form or an update (ticks, errors) is rendered each time."""
     if form.is_bound or form.has_ticks() or settings.DEBUG:
         return render_to_string(HEALTH_PARTIAL, {"form": form})
-    wording = hashlib.sha256(repr(form.sections).encode()).hexdigest()
-    key = (wording, get_language() or "")
+    key = (form.wording, get_language() or "")
     if key not in _BLANK_HEALTH_HTML:
         if len(_BLANK_HEALTH_HTML) >= 16:
             _BLANK_HEALTH_HTML.clear()
