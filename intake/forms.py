@@ -1,36 +1,34 @@
 """The questionnaire form, built from the rules (a new condition is a new question, no code)."""
 
 import datetime
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import Answer, FollowUp, Group, Questionnaire
+from intake import question_groups as groups
+from intake.models import Answer, Questionnaire
 from intake.questionnaires import ClientDetails
-from intake.rules import ConditionSpec, FollowUpSpec, RuleSet
+from intake.rules import RuleSet
 from intake.screening import age_on
 
-GROUP_INTROS = {
-    Group.UNWELL: _("A few questions about today. If you are unwell, the kindest thing is to rest first."),
-    Group.CIRCULATION: _("Massage gets the blood moving, so we ask about clots, veins and bleeding."),
-    Group.HEART: _("So we can set a calm pace and the right pressure for your heart and circulation."),
-    Group.NERVES: _("These help us choose the right pressure for feet that may feel less."),
-    Group.PREGNANCY: _("These help us keep a pregnancy, or a hoped-for one, safe and comfortable."),
-    Group.CANCER: _(
-        "We welcome people during and after treatment; these answers tell us how to care for you."
-    ),
-    Group.SKIN: _("So we know which spots to leave alone and which products to use."),
-    Group.JOINTS: _("So we know which joints to move gently, and which areas to leave out."),
-    Group.WELLBEING: _("Last few: medicines, meals and how you are feeling in yourself."),
-}
-ANSWER_CHOICES = [(Answer.YES, _("Yes")), (Answer.NO, _("No")), (Answer.NOT_SURE, _("Not sure"))]
 PHONE = re.compile(r"^[0-9+()\-.\s]{5,40}$")
 
 
+ABOUT_YOU = (
+    "client_name",
+    "date_of_birth",
+    "client_email",
+    "client_phone",
+    "guardian_name",
+    "emergency_contact",
+)
 AUTOCOMPLETE = {
     "client_name": "name",
     "client_email": "email",
@@ -51,33 +49,8 @@ def style_widgets(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
-def condition_field(key: str) -> str:
-    return f"c_{key}"
-
-
-def follow_up_field(key: str) -> str:
-    return f"f_{key}"
-
-
 def same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-@dataclass
-class Question:
-    condition: ConditionSpec
-    name: str
-    follow_ups: list[tuple[FollowUpSpec, str]] = field(default_factory=list)
-    bound: object = None  # the BoundField, for the template
-    bound_follow_ups: list = field(default_factory=list)  # (spec, BoundField)
-
-
-@dataclass
-class Section:
-    group: str
-    legend: str
-    intro: str
-    questions: list[Question] = field(default_factory=list)
 
 
 class QuestionnaireForm(forms.Form):
@@ -92,9 +65,13 @@ class QuestionnaireForm(forms.Form):
     client_phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"],
-        help_text=_("Of the person who will have the massage."),
+        # Typed on the number pad (8 digits), not picked from a calendar: far fewer taps on a phone.
+        widget=forms.DateInput(
+            attrs={"inputmode": "numeric", "placeholder": _("DD.MM.YYYY"), "maxlength": 10}, format="%d.%m.%Y"
+        ),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d%m%Y"],
+        help_text=_("Of the person who will have the massage, for example 14.03.1990."),
+        error_messages={"invalid": _("Please type the date as day, month and year, for example 14.03.1990.")},
     )
     guardian_name = forms.CharField(
         label=_("Parent or guardian's full name"),
@@ -174,64 +151,70 @@ class QuestionnaireForm(forms.Form):
         """Under this age a parent or guardian signs (the page's script reads it too)."""
         return settings.INTAKE_ADULT_AGE
 
+    in_place = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown = forms.CharField(required=False, widget=forms.HiddenInput, max_length=4000)
+
     def __init__(self, *args, rules: RuleSet, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rules = rules
         self.today = today or timezone.localdate()
-        self.sections: list[Section] = []
-        by_group: dict[str, Section] = {}
-        for condition in rules.asked_conditions():
-            name = condition_field(condition.key)
-            self.fields[name] = forms.ChoiceField(
-                label=condition.question,
-                choices=ANSWER_CHOICES,
-                required=condition.required,
-                widget=forms.RadioSelect,
-                help_text=condition.help_text,
-                error_messages={"required": _("Please choose yes, no or not sure.")},
-            )
-            question = Question(condition=condition, name=name)
-            for spec in condition.follow_ups:
-                self.fields[follow_up_field(spec.key)] = self._follow_up_field(spec)
-                question.follow_ups.append((spec, follow_up_field(spec.key)))
-            if condition.group not in by_group:
-                by_group[condition.group] = Section(
-                    group=condition.group,
-                    legend=Group(condition.group).label,
-                    intro=GROUP_INTROS.get(condition.group, ""),
-                )
-                self.sections.append(by_group[condition.group])
-            by_group[condition.group].questions.append(question)
+        self.sections = groups.build_sections(rules.asked_conditions())
+        self.wording = hashlib.sha256(repr(self.sections).encode()).hexdigest()
+        self.fields.update(_health_fields(self.wording, self.sections))
+        self.pending_follow_ups: list[str] = []
         style_widgets(self)
         for name, hint in AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = hint
-        for section in self.sections:
-            for question in section.questions:
-                question.bound = self[question.name]
-                question.bound_follow_ups = [(spec, self[name]) for spec, name in question.follow_ups]
 
-    @staticmethod
-    def _follow_up_field(spec: FollowUpSpec) -> forms.Field:
-        if spec.kind == FollowUp.Kind.TEXT:
-            return forms.CharField(
-                label=spec.question, required=False, max_length=500, help_text=spec.help_text
+    def __getitem__(self, name: str):
+        # Templates look `form.anything` up as form["anything"] first; Django's KeyError message
+        # lists every field (about 200 here), which made each such lookup slow.
+        if name not in self.fields:
+            raise KeyError(name)
+        return super().__getitem__(name)
+
+    @cached_property
+    def plain(self) -> "PlainFields":
+        """The contact, preference and consent fields as plain values (`form.plain.client_name`)."""
+        return PlainFields(self)
+
+    def pressure_options(self) -> list[groups.Option]:
+        return groups.options_for(self, "pressure_preference", self.fields["pressure_preference"].choices)
+
+    @cached_property
+    def section_views(self) -> list[groups.SectionView]:
+        """The health sections as plain values for the template (ticks, follow-ups, errors)."""
+        return groups.section_views(self, self.sections)
+
+    def has_ticks(self) -> bool:
+        """Whether any condition is ticked (a blank questionnaire has none): cheap, no rendering data."""
+        if self.is_bound:
+            return any(
+                self.data.getlist(s.name) or self.data.getlist(groups.optional_field(s.key))
+                for s in self.sections
             )
-        choices = [(choice["value"], choice["label"]) for choice in spec.choices]
-        if spec.kind == FollowUp.Kind.MULTI:
-            return forms.MultipleChoiceField(
-                label=spec.question,
-                choices=choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                help_text=spec.help_text,
-            )
-        return forms.ChoiceField(
-            label=spec.question,
-            choices=choices,
-            required=False,
-            widget=forms.RadioSelect,
-            help_text=spec.help_text,
+        return any(
+            tick != groups.NONE
+            for s in self.sections
+            for name in (s.name, groups.optional_field(s.key))
+            for tick in self.initial.get(name) or ()
         )
+
+    def ticked_views(self) -> list[groups.ConditionView]:
+        return [view for s in self.section_views for view in s.conditions + s.optional if view.checked]
+
+    def carried_fields(self) -> list:
+        """What the follow-up page (no script) carries as hidden inputs: everything but the
+        follow-ups it asks and the markers it writes itself."""
+        asked = {"shown", "in_place"}
+        for view in self.ticked_views():
+            asked.add(groups.condition_field(view.key))
+            asked.update(follow_up.name for follow_up in view.follow_ups)
+        return [self[name] for name in self.fields if name not in asked]
+
+    def shown_keys(self) -> str:
+        """The conditions whose follow-ups this page shows (ticked ones): carried in `shown`."""
+        return " ".join(view.key for view in self.ticked_views()) if self.has_ticks() else ""
 
     # --- Field checks ----------------------------------------------------------------------------
 
@@ -279,36 +262,34 @@ class QuestionnaireForm(forms.Form):
                 "signature",
                 _("Please type exactly the name given above (%(name)s) to sign.") % {"name": expected},
             )
-        for section in self.sections:
-            for question in section.questions:
-                self._clean_follow_ups(question, cleaned)
+        self._clean_health(cleaned)
         return cleaned
 
-    def _clean_follow_ups(self, question: Question, cleaned: dict) -> None:
-        answer = cleaned.get(question.name)
-        for spec, name in question.follow_ups:
-            if answer not in (Answer.YES, Answer.NOT_SURE):
-                cleaned[name] = [] if spec.kind == FollowUp.Kind.MULTI else ""  # not asked: never kept
-            elif spec.kind == FollowUp.Kind.MULTI and not cleaned.get(name) and name not in self.errors:
-                self.add_error(name, _("Please tick at least one option."))
-            elif spec.kind == FollowUp.Kind.SINGLE and not cleaned.get(name) and name not in self.errors:
-                self.add_error(name, _("Please choose an answer (“Not sure” is fine)."))
+    def _clean_health(self, cleaned: dict) -> None:
+        """One answer per section; the follow-ups of what was ticked, once the client has seen them.
+
+        A tick whose follow-ups the client has not seen yet (no script, first page) is not an error:
+        `pending_follow_ups` lists it and the view shows the follow-up page.
+        """
+        seen = set(cleaned.get("shown", "").split())
+        in_place = cleaned.get("in_place") == "1"
+        self.pending_follow_ups = []
+        for section in self.sections:
+            groups.clean_section(self, section, cleaned)
+            ticks = set(groups.ticked(cleaned, section))
+            for condition in [*section.conditions, *section.optional]:
+                if condition.key not in ticks:
+                    continue
+                asked = in_place or condition.key in seen
+                if not asked:
+                    self.pending_follow_ups.append(condition.key)
+                groups.clean_follow_ups(self, condition, cleaned, asked=asked)
 
     # --- What the view hands to the domain -------------------------------------------------------
 
     def answers(self) -> dict[str, object]:
-        answers: dict[str, object] = {}
-        for section in self.sections:
-            for question in section.questions:
-                value = self.cleaned_data.get(question.name) or Answer.NO
-                answers[question.condition.key] = value
-                if value == Answer.NO:
-                    continue
-                for spec, name in question.follow_ups:
-                    given = self.cleaned_data.get(name)
-                    if given:
-                        answers[spec.key] = given
-        return answers
+        """One answer per condition key plus follow-ups: the shape `screen()` and the model expect."""
+        return groups.answers_for(self.sections, self.cleaned_data)
 
     def details(self) -> ClientDetails:
         data = self.cleaned_data
@@ -332,42 +313,42 @@ class QuestionnaireForm(forms.Form):
     # --- For the template --------------------------------------------------------------------------
 
     def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the list at the top: one line per problem, in the order of the form.
-
-        Unanswered health questions are summed up in one line when there are many, so the list
-        stays short enough to read.
-        """
-        questions = {q.name: q for section in self.sections for q in section.questions}
-        owners = {name: q for q in questions.values() for _spec, name in q.follow_ups}
-        unanswered = [name for name in questions if name in self.errors]
+        """(anchor id, message) for the list at the top: one line per problem, in the order of the form."""
+        sections = {section.name: section for section in self.sections}
+        owners = {
+            groups.follow_up_field(spec.key): condition
+            for section in self.sections
+            for condition in [*section.conditions, *section.optional]
+            for spec in condition.follow_ups
+        }
         summary = [("questionnaire-form", str(message)) for message in self.non_field_errors()]
-        summed_up = False
-        for name in self.fields:
-            if name not in self.errors:
+        for name in sorted(self.errors, key=self._page_order):
+            if name not in self.fields:
                 continue
             message = self.errors[name][0]
-            if name in questions and len(unanswered) > 3:
-                if not summed_up:
-                    summary.append((self._anchor(name), _many_unanswered(len(unanswered))))
-                    summed_up = True
-                continue
-            if name in questions:
-                line = _("The question about %(topic)s: %(message)s")
-                message = line % {"topic": questions[name].condition.short_label, "message": message}
+            if name in sections:
+                message = f"{sections[name].spec.legend}: {message}"
             elif name in owners:
                 line = _("A follow-up question about %(topic)s: %(message)s")
-                message = line % {"topic": owners[name].condition.short_label, "message": message}
+                message = line % {"topic": owners[name].short_label, "message": message}
             else:
                 message = f"{_shorten(str(self.fields[name].label))}: {message}"
             summary.append((self._anchor(name), message))
         return summary
 
+    def _page_order(self, name: str) -> tuple[int, int]:
+        """Where a field sits on the page: about you, the health groups, then the rest."""
+        names = list(self.fields)
+        position = names.index(name) if name in names else len(names)
+        if name in ABOUT_YOU:
+            return (0, position)
+        return (1 if name[:2] in ("g_", "o_", "c_", "f_") else 2, position)
+
     def _anchor(self, name: str) -> str:
         """The id to jump to: the field, or the first option of a group of options."""
-        bound = self[name]
-        if isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return f"{bound.auto_id}_0"
-        return bound.auto_id
+        if isinstance(self.fields[name], forms.ChoiceField):  # ticks, radios (multiple choice too)
+            return f"id_{name}_0"
+        return self[name].auto_id
 
     @staticmethod
     def initial_from(questionnaire: Questionnaire, rules: RuleSet) -> dict[str, object]:
@@ -385,22 +366,76 @@ class QuestionnaireForm(forms.Form):
             "other_notes": questionnaire.other_notes,
             "pressure_preference": questionnaire.pressure_preference,
         }
-        for key, value in questionnaire.answers.items():
-            if key in rules.conditions:
-                initial[condition_field(key)] = value
+        answers = questionnaire.answers
+        initial.update(groups.initial_ticks(groups.build_sections(rules.asked_conditions()), answers))
+        for key, value in answers.items():
+            if key in rules.conditions and value in (Answer.YES, Answer.NOT_SURE):
+                initial[groups.condition_field(key)] = value
             elif key in rules.follow_ups:
-                initial[follow_up_field(key)] = value
+                initial[groups.follow_up_field(key)] = value
         return initial
-
-
-def _many_unanswered(count: int) -> str:
-    return _("%(count)d health questions still need an answer (yes, no or not sure); the first is here.") % {
-        "count": count
-    }
 
 
 def _shorten(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_HEALTH_FIELDS: dict[str, dict[str, forms.Field]] = {}
+
+
+def _health_fields(wording: str, sections: list[groups.Section]) -> dict[str, forms.Field]:
+    """The ~200 health fields, built once per wording of the questions. They are shared between
+    forms: nothing changes a field after it is built (values and errors live on the form)."""
+    if wording not in _HEALTH_FIELDS:
+        if len(_HEALTH_FIELDS) >= 16:
+            _HEALTH_FIELDS.clear()
+        fields: dict[str, forms.Field] = {}
+        for section in sections:
+            fields.update(groups.section_fields(section))
+        _HEALTH_FIELDS[wording] = fields
+    return _HEALTH_FIELDS[wording]
+
+
+@dataclass
+class PlainField:
+    """One ordinary field for the template: written out there, not rendered by its widget."""
+
+    name: str
+    id: str
+    label: str
+    value: object
+    error: str
+    help: str
+    attrs: str
+    type: str
+
+
+class PlainFields:
+    def __init__(self, form: forms.Form):
+        self.form = form
+
+    def __getitem__(self, name: str) -> PlainField:
+        bound = self.form[name]
+        widget = bound.field.widget
+        error = str(bound.errors[0]) if bound.errors else ""
+        help_id, error_id = f"{bound.auto_id}_helptext", f"{bound.auto_id}_error"
+        attrs = {key: value for key, value in widget.attrs.items() if key != "rows"}
+        attrs["required"] = bound.field.required
+        described = " ".join(i for i, on in ((error_id, error), (help_id, bound.help_text)) if on)
+        attrs.update({"aria-describedby": described or None, "aria-invalid": "true" if error else None})
+        attrs = {key: value for key, value in attrs.items() if value not in (None, False)}
+        kind = "textarea" if isinstance(widget, forms.Textarea) else getattr(widget, "input_type", "text")
+        value = bound.value()
+        return PlainField(
+            name=bound.html_name,
+            id=bound.auto_id,
+            label=str(bound.label),
+            value=value if kind == "checkbox" else (widget.format_value(value) or ""),
+            error=error,
+            help=str(bound.help_text or ""),
+            attrs=flatatt(attrs | ({"rows": widget.attrs["rows"]} if kind == "textarea" else {})),
+            type=kind,
+        )
 
 
 class ReturningClientForm(forms.Form):

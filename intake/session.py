@@ -46,3 +46,21 @@ def offered_contact_details(request) -> dict[str, str]:
     if not isinstance(offered, dict):
         return {}
     return {field: str(offered[field]) for field in PREFILL_FIELDS if offered.get(field)}
+
+
+PROGRESS_KEY = "intake.progress"
+
+
+def offer_progress(request, *, steps, step: int) -> None:
+    """Where the questionnaire sits in a longer flow (the booking flow's steps), so the page can
+    show the same progress bar. `steps` is a list of (number, label); labels are stored as text."""
+    request.session[PROGRESS_KEY] = {"steps": [[int(n), str(label)] for n, label in steps], "step": int(step)}
+
+
+def flow_progress(request) -> dict | None:
+    """The progress offered by the flow the client came from: {"steps", "step", "step_count"}."""
+    offered = request.session.get(PROGRESS_KEY)
+    if not isinstance(offered, dict) or not offered.get("steps"):
+        return None
+    steps = [(int(number), str(label)) for number, label in offered["steps"]]
+    return {"steps": steps, "step": int(offered.get("step", 0)), "step_count": len(steps)}

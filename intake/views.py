@@ -3,23 +3,28 @@
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from intake import session
 from intake.forms import ConfirmUnchangedForm, QuestionnaireForm, ReturningClientForm
 from intake.links import LinkExpired, LinkInvalid, open_result_link, open_returning_link, result_token
 from intake.models import BOOKABLE, Outcome, Questionnaire
+from intake.question_groups import load_questions
 from intake.questionnaires import confirm_unchanged, request_returning_link, submit_questionnaire
 from intake.rules import load_rules
 from intake.screening import ScreeningError
 from reflexology.models import Technique
 
 logger = logging.getLogger(__name__)
+HEALTH_PARTIAL = "intake/questionnaire.html#health"
 
 
 def _origin(request: HttpRequest) -> str:
@@ -50,49 +55,82 @@ def _link_problem(request: HttpRequest, error: Exception, *, next_url: str = "")
     return render(request, "intake/link_invalid.html", status=404)
 
 
+def _take_in(request: HttpRequest, form: QuestionnaireForm, *, next_url: str, replaces=None):
+    """Save a complete, valid questionnaire and move on; None when the page must be shown again
+    (errors, or ticks whose follow-ups the client has not seen yet)."""
+    if not form.is_valid() or form.pending_follow_ups:
+        return None
+    try:
+        saved = submit_questionnaire(
+            details=form.details(),
+            answers=form.answers(),
+            origin=_origin(request),
+            replaces=replaces,
+            rules=form.rules,
+        )
+    except ScreeningError as error:
+        form.add_error(None, error.message)
+        return None
+    return _after_questionnaire(request, saved, next_url)
+
+
+_BLANK_HEALTH_HTML: dict[tuple[str, str], str] = {}
+
+
+def _health_html(form: QuestionnaireForm) -> str:
+    """The six health groups. With nothing ticked yet they are the same for every client, so that
+    HTML is rendered once per process for each wording of the questions and each language; a
+    bound form or an update (ticks, errors) is rendered each time."""
+    if form.is_bound or form.has_ticks() or settings.DEBUG:
+        return render_to_string(HEALTH_PARTIAL, {"form": form})
+    key = (form.wording, get_language() or "")
+    if key not in _BLANK_HEALTH_HTML:
+        if len(_BLANK_HEALTH_HTML) >= 16:
+            _BLANK_HEALTH_HTML.clear()
+        _BLANK_HEALTH_HTML[key] = render_to_string(HEALTH_PARTIAL, {"form": form})
+    return _BLANK_HEALTH_HTML[key]
+
+
+def _questionnaire_page(request: HttpRequest, form: QuestionnaireForm, next_url: str, **context):
+    """The questionnaire, or (without the page's script) the follow-ups of what was ticked."""
+    if form.is_bound and not form.errors and form.pending_follow_ups:
+        template, context["health_html"] = "intake/questionnaire_follow_ups.html", ""
+    else:
+        template, context["health_html"] = "intake/questionnaire.html", _health_html(form)
+    progress = session.flow_progress(request) if next_url else None
+    return render(request, template, {"form": form, "next": next_url, "progress": progress, **context})
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HttpRequest):
     """The health questionnaire (GET), and taking it in (POST)."""
-    rules = load_rules()
-    next_url = _safe_next(
-        request, request.POST.get("next") if request.method == "POST" else request.GET.get("next")
-    )
     if request.method == "POST":
-        form = QuestionnaireForm(request.POST, rules=rules)
+        next_url = _safe_next(request, request.POST.get("next"))
+        form = QuestionnaireForm(request.POST, rules=load_rules())
+        if done := _take_in(request, form, next_url=next_url):
+            return done
+        proven = None
     else:
-        form = QuestionnaireForm(rules=rules, initial=session.offered_contact_details(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = submit_questionnaire(
-                details=form.details(), answers=form.answers(), origin=_origin(request), rules=rules
-            )
-        except ScreeningError as error:
-            form.add_error(None, error.message)
-        else:
-            return _after_questionnaire(request, saved, next_url)
-    return render(
-        request,
-        "intake/questionnaire.html",
-        {
-            "form": form,
-            "next": next_url,
-            "returning_form": ReturningClientForm(initial={"next": next_url}),
-            "proven": session.proven_questionnaire(request) if request.method != "POST" else None,
-        },
-    )
+        next_url = _safe_next(request, request.GET.get("next"))
+        form = QuestionnaireForm(rules=load_questions(), initial=session.offered_contact_details(request))
+        proven = session.proven_questionnaire(request)
+    returning_form = ReturningClientForm(initial={"next": next_url})
+    return _questionnaire_page(request, form, next_url, returning_form=returning_form, proven=proven)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def returning_request(request: HttpRequest):
-    """A returning client asks for their "confirm or update" link; the answer never says if we hold one."""
+    """A returning client asks for their "confirm or update" link; the answer never says if we hold one.
+
+    GET shows the same small form on a page of its own (a bookmarked or shared address)."""
+    if request.method != "POST":
+        form = ReturningClientForm(initial={"next": _safe_next(request, request.GET.get("next"))})
+        return render(request, "intake/returning_request.html", {"returning_form": form})
     form = ReturningClientForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "intake/returning_request.html",
-            {"returning_form": form, "next": _safe_next(request, request.POST.get("next"))},
-        )
+        return render(request, "intake/returning_request.html", {"returning_form": form})
     next_url = _safe_next(request, form.cleaned_data["next"])
     request_returning_link(email=form.cleaned_data["email"], next_url=next_url, origin=_origin(request))
     sent = reverse("intake:returning_sent")
@@ -110,12 +148,15 @@ def returning_sent(request: HttpRequest):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def returning(request: HttpRequest, token: str):
-    """Opened from the e-mailed link: confirm that nothing has changed, or go on to update."""
+    """Opened from the e-mailed link: confirm that nothing has changed, or go on to update.
+
+    Opening the link is not an answer (R10): the questionnaire counts for a booking only once the
+    client confirms it here (POST) or sends an update; until then this browser is not given it.
+    """
     try:
         found, next_url = open_returning_link(token)
     except (LinkInvalid, LinkExpired) as error:
         return _link_problem(request, error)
-    next_url = _safe_next(request, next_url)
     form = ConfirmUnchangedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,13 +164,8 @@ def returning(request: HttpRequest, token: str):
         except ScreeningError as error:
             form.add_error(None, error.message)
         else:
-            return _after_questionnaire(request, confirmed, next_url)
-    session.remember(request, found)
-    return render(
-        request,
-        "intake/returning.html",
-        {"questionnaire": found, "form": form, "token": token},
-    )
+            return _after_questionnaire(request, confirmed, _safe_next(request, next_url))
+    return render(request, "intake/returning.html", {"questionnaire": found, "form": form, "token": token})
 
 
 @never_cache
@@ -141,29 +177,14 @@ def returning_update(request: HttpRequest, token: str):
     except (LinkInvalid, LinkExpired) as error:
         return _link_problem(request, error)
     next_url = _safe_next(request, next_url)
-    rules = load_rules()
     if request.method == "POST":
-        form = QuestionnaireForm(request.POST, rules=rules)
-        if form.is_valid():
-            try:
-                saved = submit_questionnaire(
-                    details=form.details(),
-                    answers=form.answers(),
-                    origin=_origin(request),
-                    replaces=previous,
-                    rules=rules,
-                )
-            except ScreeningError as error:
-                form.add_error(None, error.message)
-            else:
-                return _after_questionnaire(request, saved, next_url)
+        form = QuestionnaireForm(request.POST, rules=load_rules())
+        if done := _take_in(request, form, next_url=next_url, replaces=previous):
+            return done
     else:
-        form = QuestionnaireForm(initial=QuestionnaireForm.initial_from(previous, rules), rules=rules)
-    return render(
-        request,
-        "intake/questionnaire.html",
-        {"form": form, "updating": previous, "next": next_url},
-    )
+        questions = load_questions()
+        form = QuestionnaireForm(initial=QuestionnaireForm.initial_from(previous, questions), rules=questions)
+    return _questionnaire_page(request, form, next_url, updating=previous)
 
 
 @dataclass

@@ -54,7 +54,7 @@ from bookings.web.flow import (
     therapists_for,
 )
 from bookings.web.flow_forms import ANY, ContactForm, PickerQueryForm
-from intake.session import offer_contact_details, proven_questionnaire
+from intake.session import offer_contact_details, offer_progress, proven_questionnaire
 
 CONTACT_KEY = "bookings.web.flow.contact"
 STEPS = [
@@ -375,6 +375,7 @@ def details(request: HttpRequest):
         ),
     )
     offer_contact_details(request, **form.contact())
+    offer_progress(request, steps=STEPS, step=4)  # the questionnaire shows the same bar
     return redirect(_intake_url(summary_url))
 
 
@@ -426,6 +427,7 @@ def _before_summary(request: HttpRequest, ref: SlotRef, token: str):
             ),
         )
         offer_contact_details(request, **contact)
+        offer_progress(request, steps=STEPS, step=4)
         return None, None, redirect(_intake_url(_slot_step_url("bookings:book_summary", token)))
     return contact, questionnaire, None
 

@@ -43,14 +43,23 @@ def studio(content, settings, live_server):
 
 
 def fill_questionnaire(page, *, email, extra=()):
+    """The grouped questionnaire: `extra` ticks conditions ("c_<key>", "yes") and answers their
+    follow-ups ("f_<key>", value); every other group gets "None of these apply to me"."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Your health questionnaire")
     page.get_by_label("Your full name", exact=True).fill("Maria Client")
-    page.get_by_label("Date of birth").fill("1980-05-05")
+    page.get_by_label("Date of birth").fill("05.05.1980")
     page.get_by_label("E-mail", exact=True).fill(email)
-    for radio in page.locator('input[type="radio"][name^="c_"][value="no"]').all():
-        radio.check()
-    for key, label in extra:
-        page.locator(f'input[name="{key}"][value="{label}"]').check()
+    ticked_groups = set()
+    for key, value in extra:
+        if key.startswith("c_"):
+            tick = page.locator(f'input[name^="g_"][value="{key[2:]}"]')
+            tick.check()
+            ticked_groups.add(tick.get_attribute("name"))
+        else:
+            page.locator(f'input[name="{key}"][value="{value}"]').check()
+    for none in page.locator('input[name^="g_"][value="none"]').all():
+        if none.get_attribute("name") not in ticked_groups:
+            none.check()
     page.locator("#id_consent_health_data").check()
     page.locator("#id_consent_terms").check()
     page.get_by_label("Type your full name to sign").fill("Maria Client")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from intake.models import Questionnaire
+from intake.question_groups import NONE, build_sections, optional_field
 from reflexology.models import Technique
 
 # The brief's shared vocabulary: the studio's bookable techniques and a few reading-only ones.
@@ -81,7 +82,32 @@ def form_data(rules, **overrides) -> dict:
         "consent_terms": "on",
         "signature": "Anna Example",
     }
-    for condition in rules.asked_conditions():
-        data[f"c_{condition.key}"] = "no"
+    return health_answers(rules, data, overrides)
+
+
+def health_answers(rules, data: dict, overrides: dict) -> dict:
+    """The grouped health questions: "None of these apply to me" in every group, then each
+    `c_<key>="yes"` (or "not_sure") override ticks that condition in its group instead, as a client
+    with the page's script would (follow-ups seen in place). Other overrides are posted as given;
+    None removes a key."""
+    data = {**data, "in_place": "1"}
+    section_of = {}
+    for section in build_sections(rules.asked_conditions()):
+        if section.conditions:
+            data[section.name] = [NONE]
+        for condition in section.conditions:
+            section_of[condition.key] = section.name
+        for condition in section.optional:
+            section_of[condition.key] = optional_field(section.key)
+    for key, value in list(overrides.items()):
+        condition = key[2:] if key.startswith("c_") else None
+        if condition in section_of and value in ("yes", "not_sure", "no"):
+            overrides.pop(key)
+            if value == "no":
+                continue
+            name = section_of[condition]
+            ticks = [tick for tick in data.get(name, []) if tick != NONE]
+            data[name] = [*ticks, condition]
+            data[key] = value
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

@@ -31,7 +31,8 @@ def submit(client, rules, captured, **overrides):
 
 
 def is_checked(html: str, name: str, value: str) -> bool:
-    return re.search(rf'<input type="radio" name="{name}" value="{value}"[^>]*\bchecked', html) is not None
+    """Whether the radio or tick `name`=`value` is checked (attributes in any order)."""
+    return re.search(rf'<input[^>]*\bname="{name}" value="{value}"[^>]*\bchecked', html) is not None
 
 
 def link_from(message) -> str:
@@ -41,29 +42,53 @@ def link_from(message) -> str:
 # --- The page ------------------------------------------------------------------------------------
 
 
-def test_the_questionnaire_groups_every_question_in_plain_language_sections(client, rules):
+def test_the_questionnaire_lists_every_condition_in_six_groups_each_with_none_of_these(client, rules):
+    from intake.question_groups import build_sections
+
     response = client.get(URL)
 
     assert response.status_code == 200
     html = response.content.decode()
-    for condition in rules.asked_conditions():
-        assert condition.question.replace("'", "&#x27;") in html, condition.key
-        for value in ("yes", "no", "not_sure"):
-            assert f'name="c_{condition.key}" value="{value}"' in html
-    assert html.count("<legend") > 50
-    for legend in ("About you", "How you are feeling", "Pregnancy and your cycle", "Consent and signature"):
+    sections = build_sections(rules.asked_conditions())
+    assert [section.key for section in sections] == [
+        "today",
+        "circulation",
+        "skin",
+        "joints",
+        "pregnancy",
+        "long_term",
+    ]
+    for section in sections:
+        for condition in section.conditions:
+            assert condition.question.replace("'", "&#x27;") in html, condition.key
+            assert f'name="g_{section.key}" value="{condition.key}"' in html
+        assert f'name="g_{section.key}" value="none"' in html
+    # The optional question (a period today) is a tick of its own, outside "none of these".
+    assert 'name="o_pregnancy" value="menstruation"' in html
+    assert html.count("None of these apply to me</span>") == 6
+    for legend in (
+        "About you",
+        "Today",
+        "Heart, blood and circulation",
+        "Skin and feet",
+        "Bones and joints",
+        "Pregnancy and hormones",
+        "Long-term conditions and medicines",
+        "Consent and signature",
+    ):
         assert f'<legend class="intake-legend">{legend}</legend>' in html
+    assert "about three minutes" in html
     assert "contraindicat" not in html.lower()
     assert_csp_clean(response)
 
 
-def test_follow_ups_are_in_the_page_without_javascript(client, rules):
+def test_follow_ups_are_in_the_page_hidden_until_ticked(client, rules):
     html = client.get(URL).content.decode()
 
-    block = html.split('id="question-pregnancy"', 1)[1].split("</fieldset>\n\n", 1)[0]
-    assert 'data-follow-ups-for="c_pregnancy"' in block
+    block = html.split('id="follow-ups-pregnancy"', 1)[1].split("</li>", 1)[0]
+    assert block.startswith(' data-follow-ups-for="id_g_pregnancy_0" hidden>')
     assert 'name="f_pregnancy_weeks" value="t1"' in block
-    assert "If you answered “Yes” or “Not sure”" in block
+    assert 'aria-controls="follow-ups-pregnancy"' in html
     assert 'src="/static/js/intake.js"' in html
 
 
@@ -78,7 +103,7 @@ def test_page_query_count_is_fixed_and_does_not_grow_with_more_rules_or_question
     client, rules, django_assert_num_queries
 ):
     client.get(URL)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         client.get(URL)
     from intake.models import Condition, FollowUp
 
@@ -92,7 +117,7 @@ def test_page_query_count_is_fixed_and_does_not_grow_with_more_rules_or_question
         )
         FollowUp.objects.create(condition=condition, key=f"extra_fu_{i}", question="More?", kind="text")
         make_questionnaire(client_email=f"c{i}@example.com")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         response = client.get(URL)
     assert "Extra question 39?" in response.content.decode()
 
@@ -163,11 +188,18 @@ def test_get_with_next_carries_it_into_the_form(client, rules):
 # --- Bad input -----------------------------------------------------------------------------------
 
 BAD_INPUT = [
-    ("missing-answer", {"c_fever": None}, "c_fever", "Please choose yes, no or not sure."),
+    ("nothing-ticked", {"g_today": None}, "g_today", "Please tick what applies to you, or “None of these"),
+    (
+        "none-and-a-tick",
+        {"g_joints": ["none", "osteoporosis"]},
+        "g_joints",
+        "You ticked “None of these apply to me” and also “Fragile bones (osteoporosis)”",
+    ),
     ("missing-follow-up", {"c_pregnancy": "yes"}, "f_pregnancy_weeks", "Please choose an answer"),
-    ("future-birth-date", {"date_of_birth": "2999-01-01"}, "date_of_birth", "cannot be in the future"),
+    ("missing-multi-follow-up", {"c_product_allergy": "yes"}, "f_allergy_kinds", "Please tick at least one"),
+    ("future-birth-date", {"date_of_birth": "01.01.2999"}, "date_of_birth", "cannot be in the future"),
     ("absurdly-old", {"date_of_birth": "1850-01-01"}, "date_of_birth", "more than 120 years ago"),
-    ("not-a-date", {"date_of_birth": "yesterday"}, "date_of_birth", "Enter a valid date."),
+    ("not-a-date", {"date_of_birth": "yesterday"}, "date_of_birth", "Please type the date as day, month"),
     ("invalid-email", {"client_email": "anna@"}, "client_email", "Enter a valid email address."),
     ("no-health-consent", {"consent_health_data": None}, "consent_health_data", "Please agree to us keeping"),
     ("no-terms", {"consent_terms": None}, "consent_terms", "Please confirm the session terms."),
@@ -175,7 +207,8 @@ BAD_INPUT = [
     ("no-name", {"client_name": "   "}, "client_name", "This field is required."),
     ("bad-phone", {"client_phone": "call me maybe"}, "client_phone", "Please use digits"),
     ("minor-without-guardian", {"date_of_birth": "2015-06-01"}, "guardian_name", "parent or guardian"),
-    ("bad-choice", {"c_fever": "perhaps"}, "c_fever", "Select a valid choice."),
+    ("bad-tick", {"g_joints": ["perhaps"]}, "g_joints", "Select a valid choice."),
+    ("bad-certainty", {"c_fever": "perhaps"}, "c_fever", "Select a valid choice."),
 ]
 
 
@@ -203,13 +236,15 @@ def test_bad_input_comes_back_with_messages_keeps_everything_and_saves_nothing(
     assert f'class="field-error" id="id_{field}_error"' in html
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert f'href="#id_{field}' in summary
+    assert 'aria-invalid="true"' in html or field.startswith(("g_", "c_", "f_"))
     assert Questionnaire.objects.count() == 0
     assert mail.outbox == []
     # What was typed is still there.
     assert "Metformin 500 mg" in html
     assert "Ticklish heels" in html
     assert 'value="left big toe"' in html
-    assert is_checked(html, "c_nail_fungus", "yes")
+    assert is_checked(html, "g_skin", "nail_fungus")
+    assert 'data-follow-ups-for="id_g_skin_' in html and 'id="follow-ups-nail_fungus"' in html
     assert is_checked(html, "pressure_preference", "medium")
     assert_csp_clean(response)
 
@@ -292,7 +327,10 @@ def test_an_empty_post_gets_every_message_not_a_blank_form(client, rules):
     response = client.post(URL, {})
 
     assert response.status_code == 200
-    assert response.content.decode().count('class="field-error"') > 40
+    html = response.content.decode()
+    assert html.count('class="field-error"') >= 6 + 5  # each group, and name, e-mail, birth, consents...
+    for section in ("today", "circulation", "skin", "joints", "pregnancy", "long_term"):
+        assert f'id="id_g_{section}_error"' in html
     assert Questionnaire.objects.count() == 0
 
 
@@ -358,7 +396,9 @@ def test_the_emailed_link_lets_the_client_update_their_answers(
     )
 
     page = client.get(update).content.decode()
-    assert is_checked(page, "c_nail_fungus", "yes")
+    assert is_checked(page, "g_skin", "nail_fungus")
+    assert is_checked(page, "g_today", "none")
+    assert 'id="follow-ups-nail_fungus" data-follow-ups-for="id_g_skin_' in page
     assert 'value="Anna Example"' in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(update, form_data(rules, c_fever="yes", f_fever_symptoms="no"))
@@ -540,3 +580,130 @@ def test_a_forged_payload_signed_with_another_salt_is_a_404(client, rules):
 
     assert client.get(reverse("intake:result", kwargs={"token": forged})).status_code == 404
     assert RESULT_SALT != "something-else"
+
+
+# --- Grouped questions: without the page's script, R10, the returning page ---------------------------
+
+
+def hidden_inputs(html: str) -> list[tuple[str, str]]:
+    import html as html_lib
+
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    return [(name, html_lib.unescape(value)) for name, value in found]
+
+
+def test_without_the_script_the_follow_ups_of_what_was_ticked_come_on_a_second_page(
+    client, rules, django_capture_on_commit_callbacks
+):
+    first = form_data(rules, c_pregnancy="yes", medicines="Folic acid", next="/book/")
+    del first["in_place"]  # no script: the client never saw the follow-ups
+    first.pop("c_pregnancy")  # nor the "is that certain?" answer
+
+    page = client.post(URL, first)
+
+    assert page.status_code == 200
+    assert page.templates[0].name == "intake/questionnaire_follow_ups.html"
+    html = page.content.decode()
+    assert "A few more questions" in html
+    assert 'name="f_pregnancy_weeks" value="t2"' in html
+    assert 'name="f_varicose' not in html  # only what was ticked
+    assert "field-error" not in html  # not an error: the client had not seen these questions
+    assert Questionnaire.objects.count() == 0
+    carried = hidden_inputs(html)
+    assert ("medicines", "Folic acid") in carried and ("g_pregnancy", "pregnancy") in carried
+    assert ("shown", "pregnancy") in carried and ("next", "/book/") in carried
+
+    second = {}
+    for name, value in carried:
+        second.setdefault(name, []).append(value)
+    second |= {
+        "c_pregnancy": "not_sure",
+        "f_pregnancy_weeks": "t2",
+        "f_pregnancy_complications": ["none"],
+        "f_pregnancy_midwife_knows": "yes",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(URL, second)
+
+    assert done.status_code == 302 and done.url == "/book/"
+    saved = Questionnaire.objects.get()
+    assert saved.answers["pregnancy"] == "not_sure"
+    assert saved.answers["pregnancy_weeks"] == "t2"
+    assert saved.answers["fever"] == "no"
+    assert saved.medicines == "Folic acid"
+
+
+def test_the_second_page_still_insists_on_its_follow_ups(client, rules):
+    data = form_data(rules, c_pregnancy="yes")
+    del data["in_place"]
+    data["shown"] = "pregnancy"  # the second page was shown
+
+    response = client.post(URL, data)
+
+    html = response.content.decode()
+    assert 'id="id_f_pregnancy_weeks_error"' in html
+    assert Questionnaire.objects.count() == 0
+
+
+def test_the_stored_answers_keep_one_answer_per_condition_for_the_screening(
+    client, rules, django_capture_on_commit_callbacks
+):
+    submit(client, rules, django_capture_on_commit_callbacks, c_nail_fungus="yes", f_fungus_toes="left")
+
+    saved = Questionnaire.objects.get()
+    asked = {condition.key for condition in rules.asked_conditions()}
+    assert asked <= set(saved.answers)
+    assert saved.answers["nail_fungus"] == "yes" and saved.answers["fungus_toes"] == "left"
+    assert {saved.answers[key] for key in asked - {"nail_fungus"}} == {"no"}
+    assert saved.outcome_for("classical") == "avoid_area"
+
+
+def test_follow_ups_of_a_condition_not_ticked_are_never_kept(
+    client, rules, django_capture_on_commit_callbacks
+):
+    submit(client, rules, django_capture_on_commit_callbacks, f_fever_symptoms="yes", c_fever="no")
+
+    assert "fever_symptoms" not in Questionnaire.objects.get().answers
+
+
+def test_opening_the_returning_link_is_not_an_answer(client, rules):
+    """R10: only confirming (or updating) gives this browser the questionnaire for a booking."""
+    questionnaire = make_questionnaire()
+    link = reverse("intake:returning", kwargs={"token": returning_token(questionnaire, next_url="/book/")})
+
+    page = client.get(link)
+
+    assert page.status_code == 200
+    assert SESSION_KEY not in client.session
+    questionnaire.refresh_from_db()
+    assert questionnaire.confirmed_unchanged_at is None
+    client.get(reverse("intake:returning_update", kwargs={"token": returning_token(questionnaire)}))
+    assert SESSION_KEY not in client.session
+    client.post(link, {"confirm": "on"})
+    assert client.session[SESSION_KEY] == str(questionnaire.public_id)
+
+
+def test_get_returning_answers_with_a_page(client, rules):
+    response = client.get(reverse("intake:returning_request") + "?next=/book/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Confirm or update your questionnaire" in html
+    assert '<input type="hidden" name="next" value="/book/"' in html
+    assert_csp_clean(response)
+
+
+def test_in_the_booking_flow_the_page_shows_its_progress_bar(client, rules):
+    from intake.session import offer_progress
+
+    session_request = type("R", (), {"session": client.session})()
+    offer_progress(
+        session_request, steps=[(1, "Session"), (2, "Health questionnaire"), (3, "Confirm")], step=2
+    )
+    session_request.session.save()
+
+    html = client.get(URL + "?next=/book/summary/").content.decode()
+    assert 'aria-label="Booking progress"' in html
+    assert "Step 2 of 3" in html
+    assert 'aria-current="step"' in html
+    assert 'aria-label="Booking progress"' not in client.get(URL).content.decode()  # on its own: no bar

@@ -44,6 +44,8 @@ def test_the_questionnaire_brings_the_client_back_to_the_summary_and_they_can_bo
         f'<input type="hidden" name="next" value="/book/summary/?slot={quote(token)}">'
         in page.content.decode()
     )
+    # The booking's progress bar stays on this step.
+    assert "Step 4 of 5" in page.content.decode() and 'aria-label="Booking progress"' in page.content.decode()
     # What the client typed on the details step is not asked for a second time.
     assert page.context["form"]["client_name"].value() == "Anna Example"
     assert page.context["form"]["client_email"].value() == "anna@example.com"
