@@ -5,10 +5,12 @@
 {{ service.price|money }}          "1 800 ₽" in the studio's currency
 {{ appointment.price|money:appointment.currency }}
 {% therapist_avatar therapist "lg" %}   photo, or their initials in a warm circle
+{% online_change_deadline start policy as deadline %}   None when booked inside the deadline
 """
 
 from django import template
 
+from bookings.booking import online_change_deadline as _online_change_deadline
 from bookings.money import currency_name, format_money
 from bookings.selectors import booking_url_for_technique
 
@@ -38,3 +40,9 @@ def book_this(technique, label=""):
 @register.inclusion_tag("bookings/includes/_avatar.html")
 def therapist_avatar(therapist, size="md"):
     return {"therapist": therapist, "size": size}
+
+
+@register.simple_tag
+def online_change_deadline(start, policy):
+    """Until when a session starting at `start` can be moved or cancelled online; None if already past."""
+    return _online_change_deadline(start=start, policy=policy)
