@@ -335,6 +335,9 @@ STUDIO_MAPS_URL = env_str("STUDIO_MAPS_URL", "") or (
     "https://yandex.ru/maps/?text=" + quote_plus(f"{STUDIO_ADDRESS}, {STUDIO_CITY}")
 )
 
+# `load_demo` gives the demo therapists their illustrated portraits (bookings/demo_portraits/).
+DEMO_PORTRAITS = env_bool("DEMO_PORTRAITS", True)
+
 # --- Bookings -------------------------------------------------------------------------------
 # The booking rules (slot step, notice, window, cancellation deadline) are a row a manager edits
 # in the admin (bookings.BookingPolicy). Here only the machinery: how long, on PostgreSQL, a
