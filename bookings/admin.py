@@ -79,7 +79,7 @@ class TherapistAdminForm(forms.ModelForm):
 
     class Meta:
         model = Therapist
-        fields = "__all__"
+        fields = ["user", "slug", "name", "headline", "bio", "photo", "level", "services", "active", "order"]
 
 
 @admin.register(Therapist)

@@ -128,6 +128,7 @@ def opening_hours(*, today: date | None = None) -> OpeningHours:
         StudioClosure.objects.overlapping_dates(today, today + CLOSURE_HORIZON).order_by("start_date", "pk")
     )
     days = tuple(
-        day_hours(today + timedelta(days=offset), weekly=weekly, closures=closures) for offset in range(DAYS_SHOWN)
+        day_hours(today + timedelta(days=offset), weekly=weekly, closures=closures)
+        for offset in range(DAYS_SHOWN)
     )
     return OpeningHours(today=days[0], days=days, usual_week=group_week(weekly), closures=closures)

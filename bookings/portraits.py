@@ -18,6 +18,8 @@ def store_portrait(*, therapist: Therapist, upload: UploadedFile | None) -> None
         therapist.photo = ""
         therapist.photo_small = ""
         return
-    sizes = images.square_sizes(image=images.read_upload(upload=upload), name=therapist.slug or therapist.name)
+    sizes = images.square_sizes(
+        image=images.read_upload(upload=upload), name=therapist.slug or therapist.name
+    )
     therapist.photo = sizes.large
     therapist.photo_small = sizes.small

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request):
-    """The studio's front page: who we are, the ways in (techniques, map, prices, booking), when we are open."""
+    """The front page: who we are, the ways in (techniques, map, prices, booking), when we are open."""
     return render(request, "studio/home.html", {"opening_hours": opening_hours()})
 
 

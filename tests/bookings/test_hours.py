@@ -53,11 +53,18 @@ def test_a_closure_day_is_closed_and_says_which_closure():
 
 def test_closures_shown_are_from_today_within_the_horizon():
     make_therapist("anna", hours=WEEKDAYS)
-    past = StudioClosure.objects.create(start_date=MONDAY - timedelta(days=10), end_date=MONDAY - timedelta(days=9))
-    running = StudioClosure.objects.create(start_date=MONDAY - timedelta(days=1), end_date=MONDAY + timedelta(days=1))
-    soon = StudioClosure.objects.create(start_date=MONDAY + timedelta(days=20), end_date=MONDAY + timedelta(days=20))
+    past = StudioClosure.objects.create(
+        start_date=MONDAY - timedelta(days=10), end_date=MONDAY - timedelta(days=9)
+    )
+    running = StudioClosure.objects.create(
+        start_date=MONDAY - timedelta(days=1), end_date=MONDAY + timedelta(days=1)
+    )
+    soon = StudioClosure.objects.create(
+        start_date=MONDAY + timedelta(days=20), end_date=MONDAY + timedelta(days=20)
+    )
     far = StudioClosure.objects.create(
-        start_date=MONDAY + CLOSURE_HORIZON + timedelta(days=1), end_date=MONDAY + CLOSURE_HORIZON + timedelta(days=2)
+        start_date=MONDAY + CLOSURE_HORIZON + timedelta(days=1),
+        end_date=MONDAY + CLOSURE_HORIZON + timedelta(days=2),
     )
 
     hours = opening_hours(today=MONDAY)
@@ -69,7 +76,9 @@ def test_closures_shown_are_from_today_within_the_horizon():
 
 def test_the_usual_week_groups_consecutive_days_with_the_same_hours():
     ten_to_seven = (time(10), time(19))
-    rows = group_week({0: ten_to_seven, 1: ten_to_seven, 2: ten_to_seven, 3: (time(12), time(21)), 5: ten_to_seven})
+    rows = group_week(
+        {0: ten_to_seven, 1: ten_to_seven, 2: ten_to_seven, 3: (time(12), time(21)), 5: ten_to_seven}
+    )
 
     assert [(row.first, row.last, row.opens) for row in rows] == [
         (0, 2, time(10)),
@@ -91,7 +100,9 @@ def test_opening_hours_take_two_queries_whatever_the_data(django_assert_num_quer
     for index in range(6):
         make_therapist(f"t{index}", hours=WEEKDAYS)
     for offset in range(5):
-        StudioClosure.objects.create(start_date=MONDAY + timedelta(days=offset * 7), end_date=MONDAY + timedelta(days=offset * 7))
+        StudioClosure.objects.create(
+            start_date=MONDAY + timedelta(days=offset * 7), end_date=MONDAY + timedelta(days=offset * 7)
+        )
 
     with django_assert_num_queries(2):
         opening_hours(today=MONDAY)
@@ -126,9 +137,11 @@ def test_contact_page_shows_hours_address_metro_maps_link_and_phone(client, sett
     assert "Closed today, 1 January (New Year)" in html
     assert "Open again on Monday from 10:00" in html
     assert "Closed on 1 January (New Year)" in html
-    assert "Monday to Friday" in html and "10:00–19:00" in html
+    assert "Monday to Friday" in html and "10:00\u201319:00" in html
     assert "Chistye Prudy" in html
-    assert 'href="https://yandex.ru/maps/?text=12+Linden+Lane" target="_blank" rel="noopener noreferrer"' in html
+    assert (
+        'href="https://yandex.ru/maps/?text=12+Linden+Lane" target="_blank" rel="noopener noreferrer"' in html
+    )
     assert f'href="{phone_uri(settings.STUDIO_PHONE)}"' in html
     assert "<iframe" not in html and "api-maps" not in html  # no map tiles or scripts from elsewhere
 
@@ -138,10 +151,12 @@ def test_home_page_shows_todays_hours_and_the_footer_needs_no_fetch(client, new_
 
     assert "Closed today, 1 January" in html
     assert f'href="{reverse("bookings:contact")}"' in html
-    assert "hx-get=\"" + reverse("bookings:hours_fragment") not in html
+    assert 'hx-get="' + reverse("bookings:hours_fragment") not in html
 
 
-def test_other_pages_fetch_the_footer_hours_instead_of_querying(client, new_year, django_assert_max_num_queries):
+def test_other_pages_fetch_the_footer_hours_instead_of_querying(
+    client, new_year, django_assert_max_num_queries
+):
     html = client.get(reverse("bookings:prices")).content.decode()
     assert f'hx-get="{reverse("bookings:hours_fragment")}"' in html
     assert f'<a href="{reverse("bookings:contact")}">Opening hours</a>' in html  # without JavaScript
@@ -156,7 +171,9 @@ def test_other_pages_fetch_the_footer_hours_instead_of_querying(client, new_year
 def test_pages_with_hours_take_a_fixed_number_of_queries(client, name, django_assert_num_queries):
     for index in range(4):
         make_therapist(f"t{index}", hours=WEEKDAYS)
-        StudioClosure.objects.create(start_date=MONDAY + timedelta(days=index), end_date=MONDAY + timedelta(days=index))
+        StudioClosure.objects.create(
+            start_date=MONDAY + timedelta(days=index), end_date=MONDAY + timedelta(days=index)
+        )
 
     with django_assert_num_queries(2):
         client.get(reverse(name))

@@ -35,29 +35,36 @@ def test_the_deadline_is_none_once_it_has_passed(studio):
     policy = BookingPolicy.current()
     start = at(studio["day"], "10:00")
 
-    assert online_change_deadline(start=start, policy=policy, now=start - timedelta(hours=25)) == start - timedelta(
-        hours=24
-    )
+    assert online_change_deadline(
+        start=start, policy=policy, now=start - timedelta(hours=25)
+    ) == start - timedelta(hours=24)
     assert online_change_deadline(start=start, policy=policy, now=start - timedelta(hours=24)) is None
     assert online_change_deadline(start=start, policy=policy, now=start - timedelta(hours=3)) is None
 
 
 def test_the_summary_says_when_online_changes_end(client, studio):
     ready_client(client)
-    page = client.get(SUMMARY, {"slot": slot_token(studio["service"], at(studio["day"], "10:00"))}).content.decode()
+    page = client.get(
+        SUMMARY, {"slot": slot_token(studio["service"], at(studio["day"], "10:00"))}
+    ).content.decode()
 
     assert "You can move or cancel free of charge online until" in page
     assert "(24 hours before the session)" in page
     assert "cannot be moved or cancelled online" not in page
 
 
-def test_a_late_booking_says_plainly_before_confirming_that_it_cannot_be_changed_online(client, studio, morning_of):
+def test_a_late_booking_says_plainly_before_confirming_that_it_cannot_be_changed_online(
+    client, studio, morning_of
+):
     ready_client(client)
     response = client.get(SUMMARY, {"slot": slot_token(studio["service"], at(studio["day"], "10:00"))})
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "This session starts in less than 24 hours, so once booked it cannot be moved or cancelled online" in page
+    assert (
+        "This session starts in less than 24 hours, so once booked it cannot be moved or cancelled online"
+        in page
+    )
     assert "free of charge online until" not in page
     # Said before the button, not after it.
     assert page.index("cannot be moved or cancelled online") < page.index("Confirm booking")

@@ -68,7 +68,10 @@ def test_clearing_the_portrait_clears_both_sizes():
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("me.jpg", b"not a picture at all", content_type="image/jpeg"), "not a picture we can read"),
+        (
+            SimpleUploadedFile("me.jpg", b"not a picture at all", content_type="image/jpeg"),
+            "not a picture we can read",
+        ),
         (picture(200, 150), "only 200 by 150 pixels"),
     ],
 )

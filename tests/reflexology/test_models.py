@@ -1,6 +1,7 @@
 """Model behaviour and the invariants the database keeps."""
 
 import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
