@@ -150,6 +150,7 @@ def test_home_page_shows_todays_hours_and_the_footer_needs_no_fetch(client, new_
     html = client.get(reverse("home")).content.decode()
 
     assert "Closed today, 1 January" in html
+    assert html.count('id="visit-us"') == 1
     assert f'href="{reverse("bookings:contact")}"' in html
     assert 'hx-get="' + reverse("bookings:hours_fragment") not in html
 
