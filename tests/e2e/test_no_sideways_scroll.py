@@ -131,3 +131,19 @@ def test_half_hour_and_45_minute_blocks_show_the_service_inside_the_block(live_s
             box = flag.bounding_box()
             assert box["y"] + box["height"] <= outer["y"] + outer["height"] + 1, "a flag is cut off"
     expect(blocks.first.locator(".appt-service")).to_contain_text("Classical")
+
+
+def test_the_contact_page_passes_axe_and_loads_nothing_from_elsewhere(live_server, page, console_errors):
+    from tests.e2e.test_accessibility import AXE, audit
+
+    make_therapist("anna", name="Anna Example")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.add_init_script(path=str(AXE))
+    page.goto(live_server.url + "/contact/")
+
+    assert audit(page, "contact") == []
+    maps = page.get_by_role("link", name="Open the address in Yandex Maps")
+    expect(maps).to_have_attribute("target", "_blank")
+    assert [url for url in requests if not url.startswith(live_server.url)] == []
+    assert console_errors == []
