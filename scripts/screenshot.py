@@ -4,8 +4,8 @@
     .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000/      # the visitor's pages (VISITOR_PAGES)
 
 Paths are joined to the first URL's origin; with the site's address alone, the pages a visitor deciding
-whether to come looks at are taken: home, contact, the team and a technique. Prints console errors and failed requests, so a
-page that looks fine but logs a CSP violation is noticed too.
+whether to come looks at are taken: home, contact, the team and a technique. Prints console errors and
+failed requests, so a page that looks fine but logs a CSP violation is noticed too.
 """
 
 import argparse
