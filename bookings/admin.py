@@ -2,10 +2,12 @@
 the booking rules (one row), and appointments to look at (they are changed through the booking
 functions, from the booking pages and the staff area, so that every change is locked and logged)."""
 
+from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import BaseWorkingHoursFormSet, WorkingHoursForm
@@ -22,6 +24,9 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.money import format_money
+from bookings.portraits import store_portrait
+from reflexology import images
+from reflexology.forms import WebImageField
 
 
 class ServicePriceInline(admin.TabularInline):
@@ -67,8 +72,20 @@ class TimeOffInline(admin.TabularInline):
         return super().get_queryset(request).filter(end__gte=timezone.now())
 
 
+class TherapistAdminForm(forms.ModelForm):
+    """The photo upload is checked by reflexology.images; save_model stores it as two squares."""
+
+    photo = WebImageField(label=_("photo"), required=False, help_text=images.PORTRAIT_HELP_TEXT)
+
+    class Meta:
+        model = Therapist
+        fields = ["user", "slug", "name", "headline", "bio", "photo", "level", "services", "active", "order"]
+
+
 @admin.register(Therapist)
 class TherapistAdmin(admin.ModelAdmin):
+    form = TherapistAdminForm
+    readonly_fields = ["photo_preview"]
     list_display = ["name", "level", "active", "user"]
     list_filter = ["active", "level"]
     search_fields = ["name", "slug"]
@@ -76,6 +93,17 @@ class TherapistAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
     raw_id_fields = ["user"]
     inlines = [WorkingHoursInline, TimeOffInline]
+
+    def save_model(self, request, obj, form, change):
+        if "photo" in form.changed_data:
+            store_portrait(therapist=obj, upload=form.cleaned_data.get("photo") or None)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("as shown on the team page"))
+    def photo_preview(self, obj):
+        if not obj.photo_small:
+            return _("Their initials, until a photo is uploaded.")
+        return format_html('<img src="{}" alt="" width="96" height="96">', obj.photo_small.url)
 
 
 @admin.register(TimeOff)

@@ -10,8 +10,10 @@ missed), so the demo data obeys every rule the real data does.
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.core.management import CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +33,10 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from bookings.portraits import store_portrait
 from reflexology.models import Technique
+
+PORTRAITS = Path(__file__).resolve().parent / "demo_portraits"
 
 BOOKABLE_TECHNIQUES = [
     "classical",
@@ -304,8 +309,21 @@ def _therapists(services) -> list[Therapist]:
             for weekday, periods in spec["hours"].items():
                 for start, end in periods:
                     WorkingHours.objects.create(therapist=therapist, weekday=weekday, start=start, end=end)
+        if not therapist.photo and settings.DEMO_PORTRAITS:
+            _give_portrait(therapist)
         therapists.append(therapist)
     return therapists
+
+
+def _give_portrait(therapist: Therapist) -> None:
+    """The illustrated portrait drawn for this demo therapist (bookings/demo_portraits/, SVG source beside
+    the WebP), stored through the same checks and crops as an upload in the admin."""
+    path = PORTRAITS / f"{therapist.slug}.webp"
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        store_portrait(therapist=therapist, upload=File(handle, name=path.name))
+        therapist.save(update_fields=["photo", "photo_small"])
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:

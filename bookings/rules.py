@@ -33,6 +33,15 @@ def change_deadline(appointment: Appointment, *, policy: BookingPolicy | None = 
     return appointment.start - policy.cancellation_deadline
 
 
+def online_change_deadline(
+    *, start: datetime, policy: BookingPolicy, now: datetime | None = None
+) -> datetime | None:
+    """Until when a client may move or cancel a session starting at `start` online, or None when that
+    moment has already passed (a session booked less than the cancellation deadline ahead)."""
+    deadline = start - policy.cancellation_deadline
+    return deadline if (now or timezone.now()) < deadline else None
+
+
 def client_can_change(
     appointment: Appointment, *, policy: BookingPolicy | None = None, now: datetime | None = None
 ) -> bool:

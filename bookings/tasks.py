@@ -54,6 +54,9 @@ def _context(appointment: Appointment) -> dict:
         "address": settings.STUDIO_ADDRESS,
         "deadline": when(change_deadline(appointment, policy=policy)),
         "deadline_hours": policy.cancellation_deadline_hours,
+        # False for a session booked less than the deadline ahead: the e-mail must not offer a past time.
+        "can_change": timezone.now() < change_deadline(appointment, policy=policy),
+        "phone": settings.STUDIO_PHONE,
     }
 
 

@@ -46,6 +46,7 @@ from django.db import connections, router, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.timezone import localdate
 from django.utils.timezone import now as tz_now
 
 logger = logging.getLogger(__name__)
@@ -175,9 +176,12 @@ def _accepts_gzip(request) -> bool:
 
 
 def page_key(request, view_name: str) -> str:
+    # The studio's date is part of the key: the home and contact pages show today's opening hours, so a
+    # page rendered before midnight must not answer after it.
     parts = "\n".join(
         [
             code_fingerprint(),
+            localdate().isoformat(),
             request.path,
             request.META.get("QUERY_STRING", ""),
             "gzip" if _accepts_gzip(request) else "identity",

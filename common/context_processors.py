@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 
 
@@ -7,6 +9,17 @@ def studio(request):
         "STUDIO_NAME": settings.STUDIO_NAME,
         "STUDIO_ADDRESS": settings.STUDIO_ADDRESS,
         "STUDIO_PHONE": settings.STUDIO_PHONE,
+        "STUDIO_PHONE_URI": phone_uri(settings.STUDIO_PHONE),
         "STUDIO_EMAIL": settings.STUDIO_EMAIL,
         "STUDIO_CURRENCY": settings.STUDIO_CURRENCY,
+        "STUDIO_CITY": settings.STUDIO_CITY,
+        "STUDIO_METRO": settings.STUDIO_METRO,
+        "STUDIO_METRO_WALK_MINUTES": settings.STUDIO_METRO_WALK_MINUTES,
+        "STUDIO_MAPS_URL": settings.STUDIO_MAPS_URL,
     }
+
+
+def phone_uri(phone: str) -> str:
+    """'+7 495 000-00-00' -> 'tel:+74950000000' (RFC 3966: the digits, and a leading + if there is one)."""
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"

@@ -1,9 +1,11 @@
-"""Uploaded pictures for techniques and body systems: checked with Pillow, stored in web sizes.
+"""Uploaded pictures for techniques and body systems (and the team's portraits): checked with Pillow,
+stored in web sizes.
 
 An upload is accepted only if Pillow can decode every byte of it as a JPEG, PNG or WebP within the
 size limits. It is then turned the right way up (from its EXIF orientation) and saved again as
-two new files, a large one for the page and a 4:3 one for cards, with no EXIF, XMP or comments, so
-no camera details or locations leave the admin.
+two new files, a large one for the page and a 4:3 one for cards (`web_sizes`), or two squares cropped
+from the middle for portraits (`square_sizes`), with no EXIF, XMP or comments, so no camera details
+or locations leave the admin.
 """
 
 import io
@@ -36,10 +38,24 @@ HELP_TEXT = _lazy(
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError)
 
 
+PORTRAIT_SIZE = (640, 640)
+PORTRAIT_SMALL_SIZE = (192, 192)
+PORTRAIT_HELP_TEXT = _lazy(
+    "A JPEG, PNG or WebP picture, at least 320 by 240 pixels and at most 10 MB. We crop it to a square "
+    "around the middle, keep a large and a small copy, and remove camera details such as the location."
+)
+
+
 @dataclass(frozen=True)
 class WebImage:
     full: ContentFile
     card: ContentFile
+
+
+@dataclass(frozen=True)
+class SquareImage:
+    large: ContentFile
+    small: ContentFile
 
 
 def read_upload(*, upload: UploadedFile) -> Image.Image:
@@ -95,14 +111,20 @@ def read_upload(*, upload: UploadedFile) -> Image.Image:
     return image
 
 
-def web_sizes(*, image: Image.Image, name: str) -> WebImage:
-    """A large copy and a 4:3 card copy of `image`, upright and without any metadata."""
+def _upright(image: Image.Image) -> tuple[Image.Image, bool]:
+    """`image` the right way up, in RGB or RGBA, without any metadata; and whether it has alpha."""
     upright = ImageOps.exif_transpose(image)
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
         upright.mode == "P" and "transparency" in upright.info
     )
     upright = upright.convert("RGBA" if has_alpha else "RGB")
     upright.info = {}  # drop EXIF, XMP, comments and the like before anything is written
+    return upright, has_alpha
+
+
+def web_sizes(*, image: Image.Image, name: str) -> WebImage:
+    """A large copy and a 4:3 card copy of `image`, upright and without any metadata."""
+    upright, has_alpha = _upright(image)
 
     full = upright.copy()
     full.thumbnail(FULL_BOX, Image.Resampling.LANCZOS)
@@ -113,6 +135,19 @@ def web_sizes(*, image: Image.Image, name: str) -> WebImage:
     return WebImage(
         full=ContentFile(_encode(full, has_alpha), name=f"{stem}.{extension}"),
         card=ContentFile(_encode(card, has_alpha), name=f"{stem}-card.{extension}"),
+    )
+
+
+def square_sizes(*, image: Image.Image, name: str) -> SquareImage:
+    """Two squares cropped from the middle of `image` (a portrait), upright and without any metadata."""
+    upright, has_alpha = _upright(image)
+    stem = slugify(name)[:50] or "portrait"
+    extension = "png" if has_alpha else "jpg"
+    large = ImageOps.fit(upright, PORTRAIT_SIZE, Image.Resampling.LANCZOS)
+    small = ImageOps.fit(upright, PORTRAIT_SMALL_SIZE, Image.Resampling.LANCZOS)
+    return SquareImage(
+        large=ContentFile(_encode(large, has_alpha), name=f"{stem}.{extension}"),
+        small=ContentFile(_encode(small, has_alpha), name=f"{stem}-small.{extension}"),
     )
 
 

@@ -182,7 +182,21 @@ class TechniqueSetting(models.TextChoices):
 
 
 # Our own drawings live in static/img/techniques/: one per kind, plus these techniques' own.
-OWN_ILLUSTRATIONS = frozenset({"vacuum", "bedtime-self-massage", "partner-massage"})
+# Techniques with a drawing of their own (static/img/techniques/<slug>.svg); any other uses its kind's.
+OWN_ILLUSTRATIONS = frozenset(
+    {
+        "vacuum",
+        "bedtime-self-massage",
+        "partner-massage",
+        "therapeutic-flat-feet",
+        "therapeutic-hallux-valgus",
+        "therapeutic-arthrosis",
+        "self-massage",
+        "evening-self-massage",
+        "quick-foot-routine",
+        "mats-and-devices",
+    }
+)
 
 
 class TechniqueQuerySet(models.QuerySet):

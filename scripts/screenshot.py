@@ -1,9 +1,11 @@
 """Take screenshots of pages at desktop and phone sizes, for looking at what we build.
 
     .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000/ /foot-map/ --out screenshots
+    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000/      # the visitor's pages (VISITOR_PAGES)
 
-Paths are joined to the first URL's origin. Prints console errors and failed requests, so a
-page that looks fine but logs a CSP violation is noticed too.
+Paths are joined to the first URL's origin; with the site's address alone, the pages a visitor deciding
+whether to come looks at are taken: home, contact, the team and a technique. Prints console errors and
+failed requests, so a page that looks fine but logs a CSP violation is noticed too.
 """
 
 import argparse
@@ -15,6 +17,7 @@ from urllib.parse import urljoin, urlparse
 from playwright.sync_api import sync_playwright
 
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+VISITOR_PAGES = ["/", "/contact/", "/therapists/", "/techniques/reflexology/"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -35,6 +38,8 @@ def main() -> int:
     args = parser.parse_args()
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     base = args.urls[0]
+    if len(args.urls) == 1 and urlparse(base).path in ("", "/"):
+        args.urls = [urljoin(base, path) for path in VISITOR_PAGES]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     problems = 0

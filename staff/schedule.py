@@ -71,9 +71,10 @@ class AppointmentItem:
 
     @property
     def size(self) -> str:
-        """How much fits in the block: "xs" (one line), "sm" or "lg"."""
+        """How much fits in the block: "xs" (one line), "sm" (two: the service beside the flags) or "lg"
+        (time, client, service and flags each on a line, which a 45-minute block has room for)."""
         minutes = self.span * ROW_MINUTES
-        return "xs" if minutes <= 20 else "sm" if minutes <= 45 else "lg"
+        return "xs" if minutes <= 20 else "sm" if minutes < 45 else "lg"
 
 
 @dataclass

@@ -5,6 +5,7 @@ Production sets DEBUG=0 and must then provide SECRET_KEY and ALLOWED_HOSTS (see 
 """
 
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -325,6 +326,17 @@ if len(STUDIO_CURRENCY) != 3 or not STUDIO_CURRENCY.isalpha():
 STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "12 Linden Lane, first floor")
 STUDIO_PHONE = env_str("STUDIO_PHONE", "+7 495 000-00-00")
 STUDIO_EMAIL = env_str("STUDIO_EMAIL", "hello@solecalm.example")
+# How to find us (the contact page, the home page, the footer). The maps link only opens the address
+# in a maps service in a new tab; no map tiles or scripts are loaded from elsewhere.
+STUDIO_CITY = env_str("STUDIO_CITY", "Moscow")
+STUDIO_METRO = env_str("STUDIO_METRO", "Chistye Prudy")
+STUDIO_METRO_WALK_MINUTES = env_int("STUDIO_METRO_WALK_MINUTES", 7)
+STUDIO_MAPS_URL = env_str("STUDIO_MAPS_URL", "") or (
+    "https://yandex.ru/maps/?text=" + quote_plus(f"{STUDIO_ADDRESS}, {STUDIO_CITY}")
+)
+
+# `load_demo` gives the demo therapists their illustrated portraits (bookings/demo_portraits/).
+DEMO_PORTRAITS = env_bool("DEMO_PORTRAITS", True)
 
 # --- Bookings -------------------------------------------------------------------------------
 # The booking rules (slot step, notice, window, cancellation deadline) are a row a manager edits
@@ -399,6 +411,8 @@ PAGE_CACHE_VIEWS = {
     "bookings:prices": ((), _PAGE_SECONDS),
     "bookings:therapist_list": ((), _PAGE_SECONDS),
     "bookings:therapist_detail": ((), _PAGE_SECONDS),
+    "bookings:contact": ((), _PAGE_SECONDS),
+    "bookings:hours_fragment": ((), _PAGE_SECONDS),
     # "bookings": also dropped when an appointment changes (the others are not; common/cache.py).
     "bookings:availability_api": (
         ("service", "from", "to", "therapist"),

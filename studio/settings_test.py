@@ -32,3 +32,7 @@ WHITENOISE_USE_FINDERS = True
 # them): a page cached by one test must not answer another, and tests post forms many times.
 PAGE_CACHE = False
 RATE_LIMIT = False
+
+# The browser tests' live server does not serve media (InMemoryStorage above): no demo portraits, so the
+# team pages show initials there instead of broken images. tests/bookings/test_portraits.py turns them on.
+DEMO_PORTRAITS = False

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from bookings.hours import opening_hours
 from common.logging import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -18,8 +19,8 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request):
-    """The studio's front page: who we are, and the ways in (techniques, map, prices, booking)."""
-    return render(request, "studio/home.html")
+    """The front page: who we are, the ways in (techniques, map, prices, booking), when we are open."""
+    return render(request, "studio/home.html", {"opening_hours": opening_hours()})
 
 
 @never_cache

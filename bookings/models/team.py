@@ -52,6 +52,11 @@ class Therapist(models.Model):
     )
     bio = models.TextField(_("about"), blank=True, help_text=_("Paragraphs separated by a blank line."))
     photo = models.ImageField(_("photo"), upload_to="therapists/", blank=True)
+    # Portraits (issue 18): `photo` holds the large square, this the small one for cards; both are made
+    # from the upload by bookings.portraits.store_portrait (Pillow-checked, cropped, no metadata).
+    photo_small = models.ImageField(
+        _("small photo"), upload_to="therapists/small/", blank=True, editable=False
+    )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.THERAPIST)
     services = models.ManyToManyField(
         Service, related_name="therapists", verbose_name=_("services they give"), blank=True

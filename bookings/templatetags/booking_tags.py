@@ -6,12 +6,14 @@
 {{ appointment.price|money:appointment.currency }}
 {% therapist_avatar therapist "lg" %}   photo, or their initials in a warm circle
 {{ technique|session_lengths }}    "60 or 90 min": the session lengths sold, else the typical length
+{% online_change_deadline start policy as deadline %}   None when booked inside the deadline
 """
 
 from django import template
 
 from bookings import selectors
 from bookings.money import currency_name, format_money
+from bookings.rules import online_change_deadline as _online_change_deadline
 from bookings.selectors import booking_url_for_technique
 
 register = template.Library()
@@ -46,3 +48,9 @@ def book_this(technique, label=""):
 @register.inclusion_tag("bookings/includes/_avatar.html")
 def therapist_avatar(therapist, size="md"):
     return {"therapist": therapist, "size": size}
+
+
+@register.simple_tag
+def online_change_deadline(start, policy):
+    """Until when a session starting at `start` can be moved or cancelled online; None if already past."""
+    return _online_change_deadline(start=start, policy=policy)

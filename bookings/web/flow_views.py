@@ -364,9 +364,14 @@ def details(request: HttpRequest):
     if not form.is_valid():
         return _details_page(request, ref, token, form, questionnaire)
     request.session[CONTACT_KEY] = form.contact()
-    summary_url = _slot_step_url("bookings:book_summary", token)
-    if questionnaire is not None:
-        return redirect(summary_url)
+    if questionnaire is None:
+        return _to_questionnaire(request, form.contact(), token)
+    return redirect(_slot_step_url("bookings:book_summary", token))
+
+
+def _to_questionnaire(request: HttpRequest, contact: dict, token: str):
+    """Off to the questionnaire (with the booking's progress bar and the contact details offered),
+    and straight back to the summary afterwards."""
     messages.info(
         request,
         _(
@@ -374,9 +379,9 @@ def details(request: HttpRequest):
             "afterwards you come straight back to your booking."
         ),
     )
-    offer_contact_details(request, **form.contact())
+    offer_contact_details(request, **contact)
     offer_progress(request, steps=STEPS, step=4)  # the questionnaire shows the same bar
-    return redirect(_intake_url(summary_url))
+    return redirect(_intake_url(_slot_step_url("bookings:book_summary", token)))
 
 
 def _details_page(request: HttpRequest, ref: SlotRef, token: str, form, questionnaire):
@@ -419,16 +424,7 @@ def _before_summary(request: HttpRequest, ref: SlotRef, token: str):
         return None, None, redirect(_slot_step_url("bookings:book_details", token))
     questionnaire = proven_questionnaire(request)
     if questionnaire is None:
-        messages.info(
-            request,
-            _(
-                "Before we confirm, please fill in this short health questionnaire; "
-                "afterwards you come straight back."
-            ),
-        )
-        offer_contact_details(request, **contact)
-        offer_progress(request, steps=STEPS, step=4)
-        return None, None, redirect(_intake_url(_slot_step_url("bookings:book_summary", token)))
+        return None, None, _to_questionnaire(request, contact, token)
     return contact, questionnaire, None
 
 

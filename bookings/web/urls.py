@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.web import flow_views, manage_views, technique_views, views
+from bookings.web import flow_views, manage_views, technique_views, views, visit_views
 
 app_name = "bookings"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("prices/", views.prices, name="prices"),
     path("therapists/", views.therapist_list, name="therapist_list"),
     path("therapists/<slug:slug>/", views.therapist_detail, name="therapist_detail"),
+    path("contact/", visit_views.contact, name="contact"),
+    path("contact/hours/", visit_views.hours_fragment, name="hours_fragment"),
     path("api/availability/", views.availability_api, name="availability_api"),
     # The client's booking flow (bookings.web.flow): session, time, details, [questionnaire], summary.
     path("book/", flow_views.choose_service, name="book"),

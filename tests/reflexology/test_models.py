@@ -1,5 +1,7 @@
 """Model behaviour and the invariants the database keeps."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -39,14 +41,27 @@ def test_body_paragraphs_and_intensity_level():
     ("slug", "kind", "drawing"),
     [
         ("classical", "classical", "img/techniques/classical.svg"),
-        ("self-massage", "classical", "img/techniques/classical.svg"),
+        ("self-massage", "classical", "img/techniques/self-massage.svg"),
+        ("a-new-one", "classical", "img/techniques/classical.svg"),
         ("vacuum", "devices", "img/techniques/vacuum.svg"),
-        ("mats-and-devices", "devices", "img/techniques/devices.svg"),
+        ("mats-and-devices", "devices", "img/techniques/mats-and-devices.svg"),
     ],
 )
 def test_every_technique_has_one_of_our_drawings(slug, kind, drawing, settings):
     assert make_technique(slug=slug, kind=kind).illustration == drawing
     assert (settings.BASE_DIR / "static" / drawing).exists()
+
+
+def test_every_technique_in_the_content_has_a_drawing_of_its_own(settings):
+    fixture = json.loads((settings.BASE_DIR / "fixtures" / "techniques.json").read_text())
+    techniques = [row["fields"] for row in fixture if row["model"] == "reflexology.technique"]
+    drawings = [make_technique(slug=t["slug"], kind=t["kind"]).illustration for t in techniques]
+
+    assert len(set(drawings)) == len(techniques), "two techniques share a picture"
+    for drawing in drawings:
+        path = settings.BASE_DIR / "static" / drawing
+        assert path.exists(), path
+        assert "<script" not in path.read_text()
 
 
 def test_each_kind_has_a_drawing(settings):
