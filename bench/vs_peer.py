@@ -128,11 +128,13 @@ service = Service.objects.create(name="Classical 60", duration=timedelta(minutes
 User = get_user_model()
 staff = []
 for index in range(plan["therapists"]):
-    user = User.objects.create(username=f"therapist-{index}", first_name=f"T{index}", email=f"t{index}@x.example")
+    user = User.objects.create(username=f"therapist-{index}", email=f"t{index}@x.example")
     member = StaffMember.objects.create(user=user, slot_duration=15, appointment_buffer_time=0)
     member.services_offered.add(service)
     for weekday in range(7):
-        WorkingHours.objects.create(staff_member=member, day_of_week=weekday, start_time=time(9), end_time=time(18))
+        WorkingHours.objects.create(
+            staff_member=member, day_of_week=weekday, start_time=time(9), end_time=time(18)
+        )
     Unavailability.objects.bulk_create(
         Unavailability(staff_member=member, date=day, start_time=time(13), end_time=time(14)) for day in days
     )
@@ -142,15 +144,19 @@ for therapist, day, minute in plan["bookings"]:
     start = time(minute // 60, minute % 60)
     end = time(minute // 60 + 1, minute % 60)
     request = AppointmentRequest.objects.create(
-        date=date.fromisoformat(day), start_time=start, end_time=end, service=service, staff_member=staff[therapist]
+        date=date.fromisoformat(day), start_time=start, end_time=end,
+        service=service, staff_member=staff[therapist],
     )
     Appointment.objects.bulk_create([Appointment(client=client, appointment_request=request, phone="")])
 
 def compute():
     return {
         member.user.username: [
-            slot for day in days
-            for slot in get_available_slots_for_staff(day, member, get_weekday_num_from_date(day), service=service)
+            slot
+            for day in days
+            for slot in get_available_slots_for_staff(
+                day, member, get_weekday_num_from_date(day), service=service
+            )
         ]
         for member in staff
     }
@@ -168,7 +174,9 @@ for line in sys.stdin:
         compute()
         answer = {"ms": (clock.perf_counter() - started) * 1000}
     elif command == "slots":
-        answer = {name: [slot.strftime("%Y-%m-%dT%H:%M") for slot in slots] for name, slots in compute().items()}
+        answer = {
+            name: [slot.strftime("%Y-%m-%dT%H:%M") for slot in slots] for name, slots in compute().items()
+        }
     else:
         break
     print(json.dumps(answer), flush=True)
@@ -319,7 +327,8 @@ def same_slots(project_sets: dict, merged: list, peer_sets: dict) -> str | None:
     for name, starts in peer_sets.items():
         ours = project_sets.get(name, set())
         if ours != set(starts):
-            return f"{name}: only here {sorted(ours - set(starts))[:5]}, only the peer {sorted(set(starts) - ours)[:5]}"
+            here, there = sorted(ours - set(starts))[:5], sorted(set(starts) - ours)[:5]
+            return f"{name}: only here {here}, only the peer {there}"
     union = set().union(*map(set, peer_sets.values()))
     starts = {slot["start"][:16] for slot in merged}
     if starts != union or len(starts) != len(merged):
@@ -332,7 +341,10 @@ def same_slots(project_sets: dict, merged: list, peer_sets: dict) -> str | None:
 
 def spread(timings: list[float]) -> str:
     quartiles = statistics.quantiles(timings, n=4) if len(timings) > 1 else [timings[0]] * 3
-    return f"median {statistics.median(timings):.2f} ms, IQR {quartiles[0]:.2f}-{quartiles[2]:.2f}, min {min(timings):.2f}, max {max(timings):.2f}"
+    return (
+        f"median {statistics.median(timings):.2f} ms, IQR {quartiles[0]:.2f}-{quartiles[2]:.2f}, "
+        f"min {min(timings):.2f}, max {max(timings):.2f}"
+    )
 
 
 def main() -> int:
