@@ -27,24 +27,29 @@ The rules, all in the studio's time zone (`settings.TIME_ZONE`, read at call tim
 `unavailable_reason(data, therapist=..., start=...)` says in words a client can read why a given
 start is not bookable with that therapist (None when it is), `any_therapist_reason(data, start=...)`
 the same for "any therapist" without naming anyone; `book_appointment` shows them when refusing.
-Inside the engine instants are integer seconds since the epoch, which keeps 62 days of 20
-therapists well under the bench's 150 ms.
+Inside the engine instants are integer seconds since the epoch (the appointments are read from the
+database that way), free starts are whole runs of the grid between blockers (a `range` each, not a
+test per start), and room occupancy is worked out once per start, whoever asks. `bookable_starts`
+gives the starts as plain integers (the availability API writes its JSON from them); `compute_slots`
+wraps them in `Slot`s for the pages. The cost per candidate start stays flat in the number of
+therapists (bench/availability.py prints it).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Func, IntegerField, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bookings.intervals import EpochSeconds, Intervals
 from bookings.models import (
     Appointment,
     BookingPolicy,
@@ -200,24 +205,6 @@ def _load_hours(data: AvailabilityData, therapist: Therapist | None) -> dict[int
     return therapists
 
 
-class EpochSeconds(Func):
-    """A datetime column as whole seconds since the epoch, worked out by the database.
-
-    The engine wants integers; reading them straight from SQL skips building (and converting) an
-    aware datetime per value, the largest cost of loading a busy month.
-    """
-
-    output_field = IntegerField()
-    template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s)) AS bigint)"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        if connection.Database.sqlite_version_info >= (3, 38):  # unixepoch() is twice as fast
-            return self.as_sql(compiler, connection, template="unixepoch(%(expressions)s)")
-        return self.as_sql(
-            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS integer)"
-        )
-
-
 def _load_appointments(
     data: AvailabilityData, range_start: datetime, range_end: datetime, exclude_id
 ) -> None:
@@ -263,26 +250,6 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-class _Intervals:
-    """Half-open integer intervals, answering "does anything overlap [a, b)?" in O(log n)."""
-
-    __slots__ = ("ends", "max_end", "starts")
-
-    def __init__(self, intervals):
-        ordered = sorted(intervals)
-        self.starts = [start for start, _end in ordered]
-        self.ends = [end for _start, end in ordered]
-        self.max_end = []
-        running = None
-        for _start, end in ordered:
-            running = end if running is None or end > running else running
-            self.max_end.append(running)
-
-    def overlaps(self, a: int, b: int) -> bool:
-        index = bisect_left(self.starts, b)  # intervals [0, index) start before b
-        return index > 0 and self.max_end[index - 1] > a
-
-
 class _Rules:
     """The data turned into integer instants and lookup structures, shared by all the questions."""
 
@@ -304,9 +271,9 @@ class _Rules:
             intervals += [
                 (_epoch(start) + buffer, _epoch(end)) for start, end in data.time_off.get(therapist_id, ())
             ]
-            self.blockers[therapist_id] = _Intervals(intervals)
+            self.blockers[therapist_id] = Intervals(intervals)
         self.rooms = {
-            room_id: _Intervals((start, blocked) for start, blocked in data.room_busy.get(room_id, ()))
+            room_id: Intervals((start, blocked) for start, blocked in data.room_busy.get(room_id, ()))
             for room_id in data.room_ids
         }
         self.needs_room = data.service.needs_room
