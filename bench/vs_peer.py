@@ -24,8 +24,8 @@ The per-therapist slot sets must agree (the project's answer asked with `&therap
 peer's per staff member), and the merged answer must be their union with a therapist who is free at
 each start; otherwise the comparison is void and the script exits 1. The two are then timed
 alternately, round after round (the peer in its own process, timing itself, so neither pays for the
-pipe); queries are counted once on each side. Prints the median and the spread of the rounds; the
-last line is
+pipe); queries are counted once on each side. Prints the median and the spread of the rounds (and
+each side's CPU time, which other work on a shared machine disturbs less); the last line is
 
     vs_peer: project_ms=A peer_ms=B ratio=R project_queries=Q1 peer_queries=Q2
 
@@ -170,9 +170,12 @@ for line in sys.stdin:
             compute()
         answer = {"queries": len(captured.captured_queries)}
     elif command == "time":
-        started = clock.perf_counter()
+        started, started_cpu = clock.perf_counter(), clock.process_time()
         compute()
-        answer = {"ms": (clock.perf_counter() - started) * 1000}
+        answer = {
+            "ms": (clock.perf_counter() - started) * 1000,
+            "cpu_ms": (clock.process_time() - started_cpu) * 1000,
+        }
     elif command == "slots":
         answer = {
             name: [slot.strftime("%Y-%m-%dT%H:%M") for slot in slots] for name, slots in compute().items()
@@ -419,16 +422,25 @@ def main() -> int:
         project_queries = len(captured.captured_queries)
         peer_queries = peer.ask("count")["queries"]
 
-        project_ms, peer_ms = [], []
+        project_ms, peer_ms, project_cpu, peer_cpu = [], [], [], []
         for _round in range(args.rounds):
-            started = clock.perf_counter()
+            started, started_cpu = clock.perf_counter(), clock.process_time()
             for _ in range(args.repeat):
                 client.get(path)
             project_ms.append((clock.perf_counter() - started) * 1000 / args.repeat)
-            peer_ms.append(peer.ask("time")["ms"])
+            project_cpu.append((clock.process_time() - started_cpu) * 1000 / args.repeat)
+            timed = peer.ask("time")
+            peer_ms.append(timed["ms"])
+            peer_cpu.append(timed["cpu_ms"])
         project, other = statistics.median(project_ms), statistics.median(peer_ms)
         print(f"  project (whole API call): {spread(project_ms)}; {project_queries} queries")
         print(f"  peer (its engine, {THERAPISTS * DAYS} calls): {spread(peer_ms)}; {peer_queries} queries")
+        cpu_ratio = statistics.median(peer_cpu) / statistics.median(project_cpu)
+        print(
+            f"  CPU time of each side's own process (no database server's share): project "
+            f"{statistics.median(project_cpu):.2f} ms, peer {statistics.median(peer_cpu):.1f} ms, "
+            f"ratio {cpu_ratio:.0f}"
+        )
         print(
             f"vs_peer: project_ms={project:.2f} peer_ms={other:.1f} ratio={other / project:.0f} "
             f"project_queries={project_queries} peer_queries={peer_queries}"
