@@ -15,8 +15,8 @@ measured first and last, and the ratios use the mean of the two.
 
 Prints a table and, per page, its throughput as a ratio to the bare view. Goals: content pages at
 least 0.6, the availability API (14 days) at least 0.4, and the two forms that are never cached
-(they carry a CSRF token) `/intake/` at least 0.15 and `/book/` (step 1) at least 0.2. Never fails on time; exits non-zero only if
-a page does not answer 200 or wrk is missing.
+(they carry a CSRF token) `/intake/` at least 0.15 and `/book/` (step 1) at least 0.2. Never
+fails on time; exits non-zero only if a page does not answer 200 or wrk is missing.
 """
 
 from __future__ import annotations
