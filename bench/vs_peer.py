@@ -114,6 +114,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
+call_command("migrate", verbosity=0)  # auth first: its tables refer to auth_user
 call_command("migrate", run_syncdb=True, verbosity=0)  # it ships no migrations
 from appointment.models import (Appointment, AppointmentRequest, Config, Service, StaffMember,
                                 Unavailability, WorkingHours)
