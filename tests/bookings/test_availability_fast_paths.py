@@ -37,6 +37,7 @@ def busy_studio(first: date, days: int, *, seed: int = 13):
     rooms = [make_room("linden"), make_room("garden")]
     hours = {weekday: [(time(9), time(13)), (time(14), time(19))] for weekday in range(7)}
     therapists = [make_therapist(slug=f"t{index}", services=[service], hours=hours) for index in range(4)]
+    busy = {room.pk: [] for room in rooms}  # the database refuses two bookings in a room at once
     for offset in range(days):
         day = first + timedelta(days=offset)
         for index, therapist in enumerate(therapists):
@@ -45,11 +46,15 @@ def busy_studio(first: date, days: int, *, seed: int = 13):
                 hour = rng.choice([9, 10, 11, 14, 15, 16, 17])
                 if taken & {hour - 1, hour, hour + 1}:
                     continue
-                taken.add(hour)
                 start = at(day, f"{hour:02d}:{rng.choice([0, 15, 30]):02d}")
-                make_appointment(
-                    service=service, therapist=therapist, start=start, room=rooms[(index + hour) % 2]
-                )
+                until = start + timedelta(minutes=70)
+                order = rooms if (index + hour) % 2 == 0 else rooms[::-1]
+                room = next((r for r in order if all(e <= start or s >= until for s, e in busy[r.pk])), None)
+                if room is None:
+                    continue
+                taken.add(hour)
+                busy[room.pk].append((start, until))
+                make_appointment(service=service, therapist=therapist, start=start, room=room)
         make_time_off(therapists[offset % 4], at(day, "15:20"), at(day, "16:40"))
     return service, therapists
 
