@@ -32,8 +32,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-PYTHON = PROJECT / ".venv" / "bin" / "python"
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+# The project's virtualenv; from a git worktree without one, the interpreter running the bench.
+_BIN = PROJECT / ".venv" / "bin" if (PROJECT / ".venv" / "bin").is_dir() else Path(sys.executable).parent
+PYTHON = _BIN / "python"
+GUNICORN = _BIN / "gunicorn"
 
 
 def throwaway_database() -> tuple[str, callable]:

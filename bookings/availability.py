@@ -27,13 +27,17 @@ The rules, all in the studio's time zone (`settings.TIME_ZONE`, read at call tim
 `unavailable_reason(data, therapist=..., start=...)` says in words a client can read why a given
 start is not bookable with that therapist (None when it is), `any_therapist_reason(data, start=...)`
 the same for "any therapist" without naming anyone; `book_appointment` shows them when refusing.
-Inside the engine instants are integer seconds since the epoch, which keeps 62 days of 20
-therapists well under the bench's 150 ms.
+Inside the engine instants are integer seconds since the epoch (the appointments are read from the
+database that way), free starts are whole runs of the grid between blockers (a `range` each, not a
+test per start), and room occupancy is worked out once per start, whoever asks. `bookable_starts`
+gives the starts as plain integers (the availability API writes its JSON from them); `compute_slots`
+wraps them in `Slot`s for the pages. The cost per candidate start stays flat in the number of
+therapists (bench/availability.py prints it).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -45,6 +49,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bookings.intervals import EpochSeconds, Intervals
 from bookings.models import (
     Appointment,
     BookingPolicy,
@@ -82,7 +87,8 @@ class Slot:
 
 @dataclass
 class AvailabilityData:
-    """Everything the rules need, loaded once. Instants are aware datetimes."""
+    """Everything the rules need, loaded once. Instants are aware datetimes, but the appointments'
+    are epoch seconds (the engine's unit; there are many of them)."""
 
     service: Service
     policy: BookingPolicy
@@ -95,11 +101,11 @@ class AvailabilityData:
     hours: dict[int, dict[int, list[tuple[time, time]]]] = field(default_factory=dict)
     time_off: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
     closed_days: frozenset[date] = frozenset()
-    # therapist id -> [(start, end, blocked_until)] of their active appointments
-    appointments: dict[int, list[tuple[datetime, datetime, datetime]]] = field(default_factory=dict)
+    # therapist id -> [(start, end, blocked_until)] of their active appointments, in epoch seconds
+    appointments: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     room_ids: list[int] = field(default_factory=list)
-    # room id -> [(start, blocked_until)] of active appointments in that room
-    room_busy: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    # room id -> [(start, blocked_until)] of active appointments in that room, in epoch seconds
+    room_busy: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     # The minimum notice in force: the policy's for clients online, none for the front desk.
     min_notice: timedelta | None = None
 
@@ -157,12 +163,31 @@ def load_availability_data(
         or (therapist is not None and not therapist.active)
     ):
         return data
-    first, last = data.first_day, data.last_day
 
-    # One query for the hours and their therapists. Rows come back as plain values and each
-    # therapist is built once (other fields stay deferred), which is much cheaper than
-    # select_related's model instance per row.
-    hours = WorkingHours.objects.filter(therapist__active=True, therapist__services=service)
+    therapists = _load_hours(data, therapist)
+    if not therapists:
+        return data
+    # Appointments and time off are fetched with a day of margin on either side: a session on the
+    # last day may end after midnight, and yesterday's late appointment may still block today.
+    range_start = local_midnight(data.first_day, tz) - DAY
+    range_end = local_midnight(data.last_day + DAY, tz) + DAY
+    time_off = TimeOff.objects.filter(therapist_id__in=therapists).overlapping(range_start, range_end)
+    for therapist_id, start, end in time_off.order_by().values_list("therapist_id", "start", "end"):
+        data.time_off.setdefault(therapist_id, []).append((start, end))
+    data.closed_days = frozenset(closed_days(data.first_day, data.last_day))
+    if service.needs_room:
+        data.room_ids = list(Room.objects.active().values_list("pk", flat=True))
+    _load_appointments(data, range_start, range_end, exclude_appointment_id)
+    return data
+
+
+def _load_hours(data: AvailabilityData, therapist: Therapist | None) -> dict[int, Therapist]:
+    """One query for the hours and their therapists, into `data`; the therapists by id.
+
+    Rows come back as plain values and each therapist is built once (other fields stay deferred),
+    which is much cheaper than select_related's model instance per row.
+    """
+    hours = WorkingHours.objects.filter(therapist__active=True, therapist__services=data.service)
     if therapist is not None:
         hours = hours.filter(therapist=therapist)
     columns = [f"therapist__{name}" for name in THERAPIST_FIELDS]
@@ -177,37 +202,36 @@ def load_availability_data(
             )
         data.hours.setdefault(therapist_id, {}).setdefault(weekday, []).append((start, end))
     data.therapists = list(therapists.values())
-    if not therapists:
-        return data
+    return therapists
 
-    # Appointments and time off are fetched with a day of margin on either side: a session on the
-    # last day may end after midnight, and yesterday's late appointment may still block today.
-    range_start = local_midnight(first, tz) - DAY
-    range_end = local_midnight(last + DAY, tz) + DAY
-    for off in TimeOff.objects.filter(therapist_id__in=therapists).overlapping(range_start, range_end):
-        data.time_off.setdefault(off.therapist_id, []).append((off.start, off.end))
-    data.closed_days = frozenset(closed_days(first, last))
-    if service.needs_room:
-        data.room_ids = list(Room.objects.active().values_list("pk", flat=True))
-    busy = Appointment.objects.active().overlapping(range_start, range_end)
-    busy = busy.filter(Q(therapist_id__in=therapists) | Q(room_id__in=data.room_ids))
-    if exclude_appointment_id is not None:
-        busy = busy.exclude(pk=exclude_appointment_id)
+
+def _load_appointments(
+    data: AvailabilityData, range_start: datetime, range_end: datetime, exclude_id
+) -> None:
+    """The active appointments of the therapists (and, for a room, of the rooms), as epoch seconds."""
+    busy = Appointment.objects.active().overlapping(range_start, range_end).order_by()
+    busy = busy.filter(Q(therapist_id__in=data.hours) | Q(room_id__in=data.room_ids))
+    if exclude_id is not None:
+        busy = busy.exclude(pk=exclude_id)
+    busy = busy.annotate(
+        start_s=EpochSeconds("start"), end_s=EpochSeconds("end"), blocked_s=EpochSeconds("blocked_until")
+    )
     for therapist_id, room_id, start, end, blocked_until in busy.values_list(
-        "therapist_id", "room_id", "start", "end", "blocked_until"
+        "therapist_id", "room_id", "start_s", "end_s", "blocked_s"
     ):
-        if therapist_id in therapists:
+        if therapist_id in data.hours:
             data.appointments.setdefault(therapist_id, []).append((start, end, blocked_until))
         if room_id is not None:
             data.room_busy.setdefault(room_id, []).append((start, blocked_until))
-    return data
 
 
 def closed_days(first: date, last: date):
     """The local days from `first` to `last` (both included) on which the studio is closed."""
-    for closure in StudioClosure.objects.overlapping_dates(first, last):
-        day = max(closure.start_date, first)
-        while day <= min(closure.end_date, last):
+    for start_date, end_date in StudioClosure.objects.overlapping_dates(first, last).values_list(
+        "start_date", "end_date"
+    ):
+        day = max(start_date, first)
+        while day <= min(end_date, last):
             yield day
             day += DAY
 
@@ -224,25 +248,6 @@ def monday_of(day: date) -> date:
 
 def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
-
-
-class _Intervals:
-    """Half-open integer intervals, answering "does anything overlap [a, b)?" in O(log n)."""
-
-    __slots__ = ("max_end", "starts")
-
-    def __init__(self, intervals):
-        ordered = sorted(intervals)
-        self.starts = [start for start, _end in ordered]
-        self.max_end = []
-        running = None
-        for _start, end in ordered:
-            running = end if running is None or end > running else running
-            self.max_end.append(running)
-
-    def overlaps(self, a: int, b: int) -> bool:
-        index = bisect_left(self.starts, b)  # intervals [0, index) start before b
-        return index > 0 and self.max_end[index - 1] > a
 
 
 class _Rules:
@@ -262,22 +267,18 @@ class _Rules:
         # must miss time off; shifting time off later by the buffer turns both into one test.
         self.blockers = {}
         for therapist_id in self.therapists:
-            intervals = [
-                (_epoch(start), _epoch(blocked))
-                for start, _end, blocked in data.appointments.get(therapist_id, ())
-            ]
+            intervals = [(start, blocked) for start, _end, blocked in data.appointments.get(therapist_id, ())]
             intervals += [
                 (_epoch(start) + buffer, _epoch(end)) for start, end in data.time_off.get(therapist_id, ())
             ]
-            self.blockers[therapist_id] = _Intervals(intervals)
+            self.blockers[therapist_id] = Intervals(intervals)
         self.rooms = {
-            room_id: _Intervals(
-                (_epoch(start), _epoch(blocked)) for start, blocked in data.room_busy.get(room_id, ())
-            )
+            room_id: Intervals((start, blocked) for start, blocked in data.room_busy.get(room_id, ()))
             for room_id in data.room_ids
         }
         self.needs_room = data.service.needs_room
         self.a_room_is_never_busy = any(not intervals.starts for intervals in self.rooms.values())
+        self.room_answers: dict[int, bool] = {}
         self.days = self._days()
 
     def _days(self) -> list[tuple[date, int | None]]:
@@ -309,10 +310,16 @@ class _Rules:
         return _epoch(datetime.combine(day, end, tzinfo=self.tz))
 
     def room_free(self, start: int) -> bool:
+        """Whether some active room is free for the blocked time from `start` (any therapist's)."""
         if not self.needs_room or self.a_room_is_never_busy:
             return True
-        end = start + self.blocked
-        return any(not intervals.overlaps(start, end) for intervals in self.rooms.values())
+        # Room occupancy does not depend on the therapist: answered once per start, then looked up.
+        known = self.room_answers.get(start)
+        if known is None:
+            end = start + self.blocked
+            known = any(not intervals.overlaps(start, end) for intervals in self.rooms.values())
+            self.room_answers[start] = known
+        return known
 
     def free_room(self, start: int) -> int | None:
         end = start + self.blocked
@@ -321,40 +328,80 @@ class _Rules:
                 return room_id
         return None
 
-    def starts_for(self, therapist_id: int) -> list[tuple[date, int]]:
-        """Every bookable (day, start) for one therapist, in order."""
+    def starts_by_day(self, therapist_id: int) -> list[tuple[date, list[int]]]:
+        """Every bookable start (epoch seconds) for one therapist, grouped by open day, in order."""
         found = []
         hours = self.data.hours.get(therapist_id, {})
         blockers = self.blockers[therapist_id]
-        step, duration, blocked, earliest = self.step, self.duration, self.blocked, self.earliest
+        check_rooms = self.needs_room and not self.a_room_is_never_busy
         for day, midnight in self.days:
+            starts: list[int] = []
             for period_start, period_end in hours.get(day.weekday(), ()):
-                end_limit = self.period_end(day, period_end, midnight)
-                first_minute = -(-(period_start.hour * 60 + period_start.minute) // step) * step
-                last_minute = period_end.hour * 60 + period_end.minute
-                for minute in range(first_minute, last_minute, step):
-                    start = (
-                        midnight + minute * 60 if midnight is not None else self.instant(day, minute, None)
-                    )
-                    if start is None:
-                        continue
-                    if start + duration > end_limit:
-                        break
-                    if start < earliest or blockers.overlaps(start, start + blocked):
-                        continue
-                    if self.needs_room and not self.room_free(start):
-                        continue
-                    found.append((day, start))
+                if midnight is None:
+                    starts += self._clock_change_starts(day, period_start, period_end, blockers)
+                else:
+                    starts += self._period_starts(midnight, period_start, period_end, blockers)
+            if check_rooms:
+                starts = [start for start in starts if self.room_free(start)]
+            if starts:
+                found.append((day, starts))
         return found
+
+    def _period_starts(self, midnight: int, period_start: time, period_end: time, blockers) -> list[int]:
+        """The free grid starts of one period on a day without a clock change, segment by segment.
+
+        A blocker [a, b) rules out exactly the starts s with a - blocked < s < b, so the free starts
+        are whole runs of the grid between blockers: each run is one `range`, not a test per start.
+        """
+        step = self.step * 60
+        grid = midnight + -(-(period_start.hour * 60 + period_start.minute) // self.step) * step
+        last = midnight + (period_end.hour * 60 + period_end.minute) * 60 - self.duration
+        if self.earliest > grid:
+            grid += -(-(self.earliest - grid) // step) * step
+        if grid > last:
+            return []
+        starts: list[int] = []
+        cursor = grid
+        index = bisect_right(blockers.max_end, cursor)  # blockers before it all end by `cursor`
+        limit = last + self.blocked
+        while index < len(blockers.starts) and blockers.starts[index] < limit:
+            busy_from, busy_until = blockers.starts[index] - self.blocked, blockers.ends[index]
+            index += 1
+            if busy_until <= cursor:
+                continue
+            if busy_from >= cursor:
+                starts.extend(range(cursor, min(busy_from, last) + 1, step))
+            cursor = max(cursor, grid + -(-(busy_until - grid) // step) * step)
+            if cursor > last:
+                return starts
+        starts.extend(range(cursor, last + 1, step))
+        return starts
+
+    def _clock_change_starts(self, day: date, period_start: time, period_end: time, blockers) -> list[int]:
+        """The free starts of one period on a day the clocks change: one wall-clock minute at a time."""
+        starts = []
+        end_limit = self.period_end(day, period_end, None)
+        first_minute = -(-(period_start.hour * 60 + period_start.minute) // self.step) * self.step
+        for minute in range(first_minute, period_end.hour * 60 + period_end.minute, self.step):
+            start = self.instant(day, minute, None)
+            if start is None:
+                continue
+            if start + self.duration > end_limit:
+                break
+            if start >= self.earliest and not blockers.overlaps(start, start + self.blocked):
+                starts.append(start)
+        return starts
+
+    def starts_for(self, therapist_id: int) -> list[tuple[date, int]]:
+        """Every bookable (day, start) for one therapist, in order."""
+        return [(day, start) for day, starts in self.starts_by_day(therapist_id) for start in starts]
 
     def booked_minutes(self) -> dict[tuple[int, date], int]:
         """Minutes each therapist already has booked on each local day (for fair merging)."""
         load = defaultdict(int)
         for therapist_id, rows in self.data.appointments.items():
             for start, end, _blocked in rows:
-                load[therapist_id, start.astimezone(self.tz).date()] += (
-                    int((end - start).total_seconds()) // 60
-                )
+                load[therapist_id, datetime.fromtimestamp(start, self.tz).date()] += (end - start) // 60
         return load
 
     def slot(self, start: int, therapist_id: int) -> Slot:
@@ -365,21 +412,49 @@ class _Rules:
         )
 
 
+def bookable_starts(data: AvailabilityData) -> list[tuple[date, int | None, list[tuple[int, int]]]]:
+    """The bookable starts as plain integers: [(day, local midnight, [(start, therapist id)])].
+
+    One entry per open day with something free, in order; starts are epoch seconds, sorted; local
+    midnight is epoch seconds too, or None on a day the clocks change. One therapist's starts, or
+    merged over all of them: one per start, given to the therapist with the fewest minutes booked
+    that day (then the lowest id).
+    """
+    return _bookable_starts(_Rules(data))
+
+
+def _bookable_starts(rules: _Rules) -> list[tuple[date, int | None, list[tuple[int, int]]]]:
+    midnights = dict(rules.days)
+    per_therapist = {
+        therapist_id: dict(rules.starts_by_day(therapist_id)) for therapist_id in rules.therapists
+    }
+    if len(per_therapist) == 1:
+        ((therapist_id, by_day),) = per_therapist.items()
+        return [
+            (day, midnights[day], [(start, therapist_id) for start in starts])
+            for day, starts in by_day.items()
+        ]
+    load = rules.booked_minutes()
+    merged = []
+    for day, midnight in rules.days:
+        working = [therapist_id for therapist_id, by_day in per_therapist.items() if day in by_day]
+        chosen: dict[int, int] = {}
+        # Worst first, so that the fairest choice writes last and wins.
+        for therapist_id in sorted(working, key=lambda t: (load[t, day], t), reverse=True):
+            chosen.update(dict.fromkeys(per_therapist[therapist_id][day], therapist_id))
+        if chosen:
+            merged.append((day, midnight, sorted(chosen.items())))
+    return merged
+
+
 def compute_slots(data: AvailabilityData) -> list[Slot]:
     """Bookable slots, sorted by start: one therapist's, or merged over all of them (one per start)."""
     rules = _Rules(data)
-    if len(rules.therapists) == 1:
-        (therapist_id,) = rules.therapists
-        return [rules.slot(start, therapist_id) for _day, start in rules.starts_for(therapist_id)]
-    load = rules.booked_minutes()
-    chosen: dict[int, tuple[tuple[int, int], int]] = {}
-    for therapist_id in sorted(rules.therapists):
-        for day, start in rules.starts_for(therapist_id):
-            key = (load[therapist_id, day], therapist_id)
-            best = chosen.get(start)
-            if best is None or key < best[0]:
-                chosen[start] = (key, therapist_id)
-    return [rules.slot(start, chosen[start][1]) for start in sorted(chosen)]
+    return [
+        rules.slot(start, therapist_id)
+        for _day, _midnight, starts in _bookable_starts(rules)
+        for start, therapist_id in starts
+    ]
 
 
 def slots_by_day(slots: list[Slot]) -> dict[date, list[Slot]]:

@@ -1,6 +1,7 @@
 """Read-only queries behind the public pages, each in a fixed number of queries.
 
 price_list() -> list[TechniquePrices]        3 queries (services+technique, prices, therapists)
+cached_price_list()                          the same, kept per process: 0 or 1 query (the generation)
 team() -> list[TeamMember]                   2 queries
 therapist_profile(slug) -> Profile | None    4 queries
 with_session_lengths(techniques) -> QuerySet the techniques, each with the lengths sold (no extra query)
@@ -11,14 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import CharField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bookings.models import Service, Therapist, Weekday, WorkingHours
 from bookings.pricing import LevelPrice, level_prices, price_with
+from common.cache import CONTENT, current_generation
 
 
 @dataclass
@@ -77,6 +81,32 @@ def price_list() -> list[TechniquePrices]:
         _price_row(service, (therapist.level for therapist in service.active_therapists))
         for service in services
     )
+
+
+# The last price list built in this process, under (content generation, language); see cached_price_list.
+_KEPT_PRICE_LIST: dict[tuple[str, str], list[TechniquePrices]] = {}
+
+
+def cached_price_list() -> list[TechniquePrices]:
+    """`price_list()`, built once per process until the content changes (for the booking flow's step 1).
+
+    Kept under the page cache's content generation (common/cache.py), which any write to the services,
+    prices, techniques or therapists moves on, in every process; so a price change shows at once. The
+    lists are shared between requests: read them, never change them. Without the page cache (its
+    invalidation is off too) every call builds afresh.
+    """
+    if not settings.PAGE_CACHE:
+        return price_list()
+    try:
+        key = (current_generation(CONTENT), get_language() or "")
+    except Exception:  # the shared cache is unreachable: no generation, so nothing is kept
+        return price_list()
+    kept = _KEPT_PRICE_LIST.get(key)
+    if kept is None:
+        kept = price_list()
+        _KEPT_PRICE_LIST.clear()
+        _KEPT_PRICE_LIST[key] = kept
+    return kept
 
 
 @dataclass

@@ -234,7 +234,7 @@ def _session_groups(params, notices: list) -> tuple[list, object, object]:
     profile = selectors.therapist_profile(therapist_slug) if is_slug(therapist_slug, longest=60) else None
     if therapist_slug and profile is None:
         notices.append(_("We could not find that therapist, so here are all our sessions."))
-    groups = profile.groups if profile else selectors.price_list()
+    groups = profile.groups if profile else selectors.cached_price_list()
     technique = None
     technique_slug = (params.get("technique") or "").strip()
     if technique_slug:

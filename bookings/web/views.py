@@ -1,14 +1,15 @@
 """Public bookings pages (prices, the team) and the availability API. Thin: parse, call, render."""
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from bookings import selectors
-from bookings.availability import compute_slots, load_availability_data, studio_zone
+from bookings.availability import load_availability_data
 from bookings.forms import AvailabilityQueryForm
 from bookings.models import BookingPolicy
+from bookings.web.slots_json import availability_json
 
 
 @require_safe
@@ -51,8 +52,4 @@ def availability_api(request):
         therapist=query["therapist"],
         policy=policy,
     )
-    slots = [
-        {"start": slot.start.isoformat(), "end": slot.end.isoformat(), "therapist": slot.therapist.slug}
-        for slot in compute_slots(data)
-    ]
-    return JsonResponse({"service": query["service"].slug, "timezone": studio_zone().key, "slots": slots})
+    return HttpResponse(availability_json(data), content_type="application/json")
