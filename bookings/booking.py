@@ -10,7 +10,8 @@
     record_event(*, appointment, kind, by, user=None, details=None) -> AppointmentEvent
     change_deadline(appointment, *, policy=None) -> datetime   (clients may cancel/move until then)
     client_can_change(appointment, *, policy=None, now=None) -> bool
-    check_screening(*, questionnaire, technique) -> None      (invariant 3; raises NotSuitable)
+    check_screening(*, questionnaire, technique, at=None, for_staff=False) -> None
+                                                              (invariant 3; bookings/screening_gate.py)
 
 Staff bookings (`source="staff"`) follow the same rules as online ones (invariant 2: hours, time
 off, window, the slot grid), with two exceptions: the front desk needs no minimum notice (a walk-in
@@ -18,12 +19,17 @@ client can be booked for the next free slot; `notice_for`), and staff may move o
 clients' cancellation deadline (`by="staff"`). A manager who needs any other exception changes the
 booking rules or the hours.
 
-A screening refusal (`NotSuitable`) can be overridden only by a staff member holding
-`bookings.override_screening` (the manager role), only for a staff booking, and only with a reason:
-`book_appointment(..., source="staff", user=manager, override_reason="...")`. The permission is
-checked here, not only in the view; the override is written to the history as its own event
-(`EventKind.OVERRIDE`: the outcome that was overridden and the reason). A reason given when nothing
-was refused is ignored. An out-of-date questionnaire is never overridden (it needs updating).
+Every way in is screened here, not in the views (DESIGN.md invariant 7; the rules are
+`bookings/screening_gate.py`): an online booking needs a questionnaire valid on the session's
+day; at the desk the client's valid questionnaire on file is always used, and without one the
+booking is marked `questionnaire_needed` (the confirmation carries the questionnaire link); a
+move is screened again for its new day. A screening refusal (`NotSuitable`) can be overridden
+only by a staff member holding `bookings.override_screening` (the manager role), only for a
+staff booking, only with a reason, and never for an absolute reason (R13):
+`book_appointment(..., source="staff", user=manager, override_reason="...")`. The override is
+written to the history as its own event (`EventKind.OVERRIDE`: the outcome and the reason). A
+reason given when nothing was refused is ignored. An out-of-date questionnaire is never
+overridden (it needs updating).
 
 Prices: `service.price_for(therapist.level)` is what a booking with that therapist costs now; for
 "any therapist" show the slot's therapist's price (`Slot.therapist.level`), which is what is charged.
@@ -72,6 +78,7 @@ from bookings.availability import (
     pick_room,
     studio_zone,
 )
+from bookings.errors import BookingError, NotSuitable, SlotUnavailable
 from bookings.models import (
     Actor,
     Appointment,
@@ -84,34 +91,26 @@ from bookings.models import (
     Service,
     Therapist,
 )
+from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
 from common.logging import log_event
-from intake.models import BOOKABLE, Outcome
+
+# Re-exported: callers import the errors and the screening check from here.
+__all__ = [
+    "OVERRIDE_PERMISSION",
+    "BookingError",
+    "NotSuitable",
+    "SlotUnavailable",
+    "book_appointment",
+    "cancel_appointment",
+    "change_deadline",
+    "check_screening",
+    "client_can_change",
+    "mark_attendance",
+    "record_event",
+    "reschedule_appointment",
+]
 
 OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
-
-
-class BookingError(Exception):
-    """A booking, change or cancellation was refused; `str(error)` is for the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
-
-
-class SlotUnavailable(BookingError):
-    """The time is taken, or outside what can be booked."""
-
-
-class NotSuitable(BookingError):
-    """The client's screening rules the technique out for now, or needs a doctor's note first."""
-
-    def __init__(self, message: str, *, outcome: Outcome, reasons: list[str]):
-        super().__init__(message)
-        self.outcome = outcome
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)
@@ -153,9 +152,11 @@ def book_appointment(
         raise ValueError(f"unknown source {source!r}")
     now = now or timezone.now()
     client = _clean_client(client_name, client_email, client_phone)
-    overridden = _screening_or_override(
-        questionnaire=questionnaire,
+    gate = gate_booking(  # invariant 3 and 7, R12-R14: bookings/screening_gate.py
         technique=service.technique,
+        start=start,
+        client_email=client.email,
+        questionnaire=questionnaire,
         source=source,
         user=user,
         reason=override_reason,
@@ -200,7 +201,8 @@ def book_appointment(
             blocked_until=start + service.duration + service.buffer,
             price=service.price_for(chosen.level),
             currency=settings.STUDIO_CURRENCY,
-            questionnaire=questionnaire,
+            questionnaire=gate.questionnaire,
+            questionnaire_needed=gate.questionnaire_needed,
             source=source,
             idempotency_key=idempotency_key,
             created_at=now,
@@ -222,13 +224,13 @@ def book_appointment(
             },
             now=now,
         )
-        if overridden is not None:
+        if gate.overridden is not None:
             record_event(
                 appointment=appointment,
                 kind=EventKind.OVERRIDE,
                 by=Actor.STAFF,
                 user=user,
-                details={"outcome": str(overridden.outcome), "reason": override_reason.strip()[:300]},
+                details={"outcome": str(gate.overridden.outcome), "reason": override_reason.strip()[:300]},
                 now=now,
             )
     return appointment
@@ -317,6 +319,7 @@ def reschedule_appointment(
             min_notice=notice_for(by=by),
         )
         chosen = _choose_therapist(data, therapist=wanted, start=new_start)
+        gate_move(appointment=locked, new_start=new_start, by=by)  # R14: re-screened for the new day
         old_start, old_therapist = locked.start, locked.therapist
         locked.start = new_start
         locked.end = new_start + service.duration
@@ -448,56 +451,7 @@ def client_can_change(
     )
 
 
-def check_screening(*, questionnaire, technique) -> None:
-    """Invariant 3: refuse (NotSuitable) when the stored screening rules the technique out.
-
-    No questionnaire means nothing to check here (the flow asks for one before online bookings;
-    staff may book first and collect it later). A questionnaire that is no longer valid is refused.
-    """
-    if questionnaire is None:
-        return
-    if not questionnaire.is_valid():
-        raise BookingError(
-            _("Your health questionnaire is out of date. Please fill it in again before booking.")
-        )
-    if questionnaire.effective_outcome_for(technique) in BOOKABLE:  # doctor's notes on file count (R8)
-        return
-    outcome = Outcome(questionnaire.outcome_for(technique))
-    reasons = [str(reason) for reason in questionnaire.reasons_for(technique)]
-    because = " ".join(reasons)
-    if outcome == Outcome.NEEDS_CLEARANCE:
-        message = _(
-            "Before we can book %(technique)s for you we need a note from your doctor. %(because)s"
-        ) % {"technique": technique.name, "because": because}
-    else:
-        message = _("%(technique)s is not possible for you at the moment. %(because)s") % {
-            "technique": technique.name,
-            "because": because,
-        }
-    raise NotSuitable(message.strip(), outcome=outcome, reasons=reasons)
-
-
 # --- Helpers ----------------------------------------------------------------------------------
-
-OVERRIDE_PERMISSION = "bookings.override_screening"
-
-
-def _screening_or_override(*, questionnaire, technique, source: str, user, reason: str) -> NotSuitable | None:
-    """check_screening, unless a permitted manager overrides the refusal: then the refusal, for the log."""
-    try:
-        check_screening(questionnaire=questionnaire, technique=technique)
-    except NotSuitable as refusal:
-        if not (reason or "").strip():
-            raise
-        allowed = (
-            source == AppointmentSource.STAFF
-            and getattr(user, "is_active", False)
-            and user.has_perm(OVERRIDE_PERMISSION)
-        )
-        if not allowed:
-            raise BookingError(_("Only a manager can book a session the screening has refused.")) from refusal
-        return refusal
-    return None
 
 
 def _iso(moment: datetime) -> str:

@@ -73,6 +73,7 @@ class TechniqueResult:
     one_foot_only: bool = False
     cleared: bool = False
     absolute_conditions: tuple[str, ...] = ()  # R13: refusals no note or override lifts
+    deciding_conditions: tuple[str, ...] = ()  # what a refusal or a hold comes from (for staff)
     checkin: tuple[str, ...] = ()  # R14: "today" answers to confirm on the day of a later session
 
     @property
@@ -96,6 +97,7 @@ class TechniqueResult:
             "rebook_after_hours": self.rebook_after_hours,
             "one_foot_only": self.one_foot_only,
             "absolute_conditions": list(self.absolute_conditions),
+            "deciding_conditions": list(self.deciding_conditions),
             "checkin": list(self.checkin),
         }
 
@@ -494,7 +496,9 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
             modifiers = _unique([*modifiers, *once_cleared.modifiers])
             notes.extend(once_cleared.therapist_notes)
     cleared = once_cleared is not None
-    reasons, next_steps, one_foot = _explain(mine, unsure_mine, state, outcome, areas, both_feet, cleared)
+    reasons, next_steps, one_foot, deciding = _explain(
+        mine, unsure_mine, state, outcome, areas, both_feet, cleared
+    )
     return TechniqueResult(
         kind=kind,
         outcome=outcome,
@@ -513,6 +517,7 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
         one_foot_only=one_foot,
         cleared=cleared,
         absolute_conditions=_unique(rule.condition_key for rule in mine if rule.absolute),
+        deciding_conditions=deciding,
     )
 
 
@@ -543,7 +548,10 @@ def _explain(mine, unsure_mine, state, outcome, areas, both_feet: bool, cleared:
         unsure_mine and outcome == Outcome.PROCEED_WITH_NOTE
     ):
         reasons.append(_unsure_reason())
-    return _unique(reasons), _unique(next_steps), one_foot
+    deciding = ()
+    if outcome in (Outcome.DECLINE, Outcome.NEEDS_CLEARANCE) and not cleared:
+        deciding = _unique(rule.condition_key for rule in telling if both_feet or rule.outcome == outcome)
+    return _unique(reasons), _unique(next_steps), one_foot, deciding
 
 
 def _rebook_after(outcome: Outcome, rules: list[RuleSpec]) -> int | None:

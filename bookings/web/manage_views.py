@@ -29,6 +29,7 @@ from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import LinkInvalid, open_manage_link
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy
 from bookings.notifications import notify_cancelled, notify_rescheduled
+from bookings.screening_gate import settle_questionnaire_needed
 from bookings.web.flow import (
     FlowError,
     SlotGone,
@@ -42,6 +43,7 @@ from bookings.web.flow import (
     therapists_for,
 )
 from bookings.web.flow_forms import ANY, CancelForm, PickerQueryForm
+from intake.session import proven_questionnaire
 
 
 class _NotFound(Exception):
@@ -92,6 +94,8 @@ def manage(request: HttpRequest, token: str):
         appointment = _open(token)
     except _NotFound:
         return _not_found(request)
+    if appointment.questionnaire_needed:  # back from the questionnaire link in the confirmation
+        settle_questionnaire_needed(appointment=appointment, questionnaire=proven_questionnaire(request))
     return _page(request, "bookings/manage/detail.html", appointment, token)
 
 

@@ -1,4 +1,4 @@
-"""Questionnaires (a client's answers and their stored screening), doctor's notes and the health-data access log."""
+"""Questionnaires (a client's answers and their stored screening), doctor's notes, the access log."""
 
 import datetime
 import uuid
@@ -148,7 +148,7 @@ class Questionnaire(models.Model):
         return max(filter(None, [self.submitted_at, self.confirmed_unchanged_at]))
 
     def is_later_session(self, at) -> bool:
-        """R14: a session far enough after the answers that "today" answers (fever, a meal) no longer refuse it."""
+        """R14: a session so long after the answers that "today" answers (a fever) no longer refuse it."""
         if at is None:
             return False
         answered = timezone.localdate(self.answered_at)
@@ -293,7 +293,7 @@ class Clearance(models.Model):
         return f"{self.condition_key} ({self.issued_on:%Y-%m-%d})"
 
     def last_day(self) -> datetime.date:
-        """The last day the note counts: its own end, and for a pregnancy the end of its trimester (R8, R14)."""
+        """The last day the note counts: its own end, for a pregnancy the end of its trimester (R8, R14)."""
         if self.condition_key != PREGNANCY or not self.pregnancy_week:
             return self.valid_until
         return min(self.valid_until, trimester_end(self.issued_on, self.pregnancy_week))

@@ -2,8 +2,10 @@
 
 The page offers real free times (the availability engine), finds the client's valid questionnaire
 by e-mail (staff may; it is their job) and shows its screening for the chosen service as flags.
-A screening refusal is shown with its reason; a manager may book anyway with a recorded reason,
-which `book_appointment` checks again (the permission lives in the domain layer too).
+`book_appointment` itself always uses that questionnaire (bookings/screening_gate.py): it cannot
+be left out, and without one the booking is marked "questionnaire needed". A screening refusal is
+shown with its reason, for staff; a manager may book anyway with a recorded reason, unless the
+reason is absolute (the domain checks both).
 """
 
 from django.contrib import messages
@@ -40,6 +42,19 @@ def _questionnaire(email: str) -> Questionnaire | None:
     return Questionnaire.objects.prefetch_related("clearances").latest_valid_for_email(email)
 
 
+def _booked_message(appointment) -> str:
+    values = {"name": appointment.client_name}
+    if appointment.questionnaire_needed:
+        return (
+            _(
+                "Booked, as “questionnaire needed”: %(name)s has been sent a confirmation with the link "
+                "to the health questionnaire."
+            )
+            % values
+        )
+    return _("Booked. %(name)s has been sent a confirmation.") % values
+
+
 @staff_view("manage_bookings", methods=("GET", "HEAD", "POST"))
 def book(request):
     """/staff/book/: choose service, therapist (or anyone), day and a free time; the client; book."""
@@ -51,7 +66,6 @@ def book(request):
         if form.is_valid():
             data = form.cleaned_data
             key = data["key"]
-            questionnaire = _questionnaire(data["client_email"]) if data["attach_questionnaire"] else None
             try:
                 appointment = book_appointment(
                     service=data["service"],
@@ -60,7 +74,6 @@ def book(request):
                     client_name=data["client_name"],
                     client_email=data["client_email"],
                     client_phone=data["client_phone"],
-                    questionnaire=questionnaire,
                     source=AppointmentSource.STAFF,
                     idempotency_key=key,
                     user=request.user,
@@ -74,17 +87,14 @@ def book(request):
             else:
                 if not appointment.resubmitted:
                     notify_booked(appointment)
-                messages.success(
-                    request,
-                    _("Booked. %(name)s has been sent a confirmation.") % {"name": appointment.client_name},
-                )
+                messages.success(request, _booked_message(appointment))
                 return redirect("staff:appointment", pk=appointment.pk)
         status = 400
     else:
         params = request.GET.copy()
         params.setdefault("date", today().isoformat())
         search = SlotSearchForm(params if "service" in request.GET else None, initial={"date": today()})
-        form = StaffBookingForm(initial={**params.dict(), "attach_questionnaire": True})
+        form = StaffBookingForm(initial=params.dict())
         if search.is_bound and not search.is_valid():
             status = 400
     chosen = search.cleaned_data if search.is_bound and search.is_valid() else {}

@@ -25,6 +25,7 @@ from intake.models import Clearance, Outcome
 from tests.bookings.factories import (
     MONDAY,
     at,
+    clear_questionnaire,
     make_appointment,
     make_questionnaire,
     make_room,
@@ -71,6 +72,8 @@ def book(studio, now, **overrides):
         "now": now,
     }
     values.update(overrides)
+    if "questionnaire" not in values and values.get("source", "online") == "online":
+        values["questionnaire"] = clear_questionnaire(values["client_email"])  # online needs one
     return book_appointment(**values)
 
 

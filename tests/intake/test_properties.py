@@ -114,7 +114,9 @@ def test_a_more_serious_follow_up_answer_is_never_looser(answers, follow_up, pol
     rules = rules_for(policies)
     spec = rules.follow_ups[follow_up]
     milder = data.draw(st.sampled_from(spec.values))
-    worse = data.draw(st.sampled_from([v for v in spec.values if spec.rank_of(v) > spec.rank_of(milder)] or [milder]))
+    worse = data.draw(
+        st.sampled_from([v for v in spec.values if spec.rank_of(v) > spec.rank_of(milder)] or [milder])
+    )
     answers = {**answers, spec.condition_key: data.draw(st.sampled_from(["yes", "not_sure"]))}
 
     before = run({**answers, follow_up: milder}, rules)

@@ -625,7 +625,12 @@ CASES = [
     ("nail-fungus", {"nail_fungus": Y}, BOTH, "ALL=avoid_area"),
     ("plantar-warts", {"plantar_warts": Y}, BOTH, "ALL=avoid_area"),
     ("skin-flare-on-the-feet", {"skin_condition": Y, "skin_state": "flare_feet"}, BOTH, "ALL=decline"),
-    ("skin-flare-on-the-legs", {"skin_condition": Y, "skin_state": "flare_legs"}, RECOMMENDED, "ALL=avoid_area"),
+    (
+        "skin-flare-on-the-legs",
+        {"skin_condition": Y, "skin_state": "flare_legs"},
+        RECOMMENDED,
+        "ALL=avoid_area",
+    ),
     ("skin-flare-on-the-legs-seed", {"skin_condition": Y, "skin_state": "flare_legs"}, SEED, "ALL=decline"),
     ("skin-condition-calm-seed", {"skin_condition": Y, "skin_state": "calm"}, SEED, "ALL=decline"),
     (

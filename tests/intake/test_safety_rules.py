@@ -87,7 +87,9 @@ def test_a_red_swollen_painful_calf_declines_even_with_a_cleared_clot(rules):
 )
 def test_wounds_covered_then_open_then_infected_never_get_milder(kinds, policy_rules, expected):
     outcomes = [
-        run({"open_wound": "yes", "wound_kind": kind, "wound_side": "left"}, policy_rules).outcome_for("classical")
+        run({"open_wound": "yes", "wound_kind": kind, "wound_side": "left"}, policy_rules).outcome_for(
+            "classical"
+        )
         for kind in kinds
     ]
 
@@ -96,7 +98,10 @@ def test_wounds_covered_then_open_then_infected_never_get_milder(kinds, policy_r
 
 @pytest.mark.parametrize(
     ("policy_rules", "expected"),
-    [(SEED_RULES, ["decline", "decline", "decline"]), (RECOMMENDED_RULES, ["modify", "avoid_area", "decline"])],
+    [
+        (SEED_RULES, ["decline", "decline", "decline"]),
+        (RECOMMENDED_RULES, ["modify", "avoid_area", "decline"]),
+    ],
     ids=["seed", "recommended"],
 )
 def test_skin_calm_then_legs_then_feet_never_get_milder(policy_rules, expected):
@@ -164,7 +169,13 @@ def test_a_conditional_refusal_is_not_absolute():
 
 def test_today_answers_decline_now_but_not_a_session_three_days_later():
     screening = run(
-        {"fever": "yes", "fever_symptoms": "no", "diabetes": "yes", "diabetes_numb": "no", "diabetes_sores": "no"}
+        {
+            "fever": "yes",
+            "fever_symptoms": "no",
+            "diabetes": "yes",
+            "diabetes_numb": "no",
+            "diabetes_sores": "no",
+        }
     )
 
     assert screening.outcome_for("classical") == "decline"
@@ -211,7 +222,9 @@ def test_a_note_counts_only_until_its_end_on_the_session_day(django_user_model):
     now = datetime.now(tz=MOSCOW)
 
     assert questionnaire.effective_outcome_for("classical", now + timedelta(days=1)) == Outcome.MODIFY
-    assert questionnaire.effective_outcome_for("classical", now + timedelta(days=10)) == Outcome.NEEDS_CLEARANCE
+    assert (
+        questionnaire.effective_outcome_for("classical", now + timedelta(days=10)) == Outcome.NEEDS_CLEARANCE
+    )
 
 
 def test_a_pregnancy_note_ends_with_its_trimester():
