@@ -187,7 +187,8 @@ def _staff_message(questionnaire, technique, outcome: Outcome, reasons: list[str
     entry = questionnaire.entry_for(technique, at)
     keys = entry.get("deciding_conditions") or entry.get("conditions") or []
     labels = dict(Condition.objects.filter(key__in=keys).values_list("key", "short_label"))
-    values = {"technique": technique.name, "conditions": ", ".join(labels.get(key, key) for key in keys)}
+    named = ", ".join(labels.get(key, key) for key in keys) or " ".join(reasons).rstrip(".")
+    values = {"technique": technique.name, "conditions": named}
     if outcome == Outcome.NEEDS_CLEARANCE:
         return (
             _("The screening holds %(technique)s until a doctor's note is on file: %(conditions)s.") % values
