@@ -23,6 +23,17 @@ a test). It follows contraindications.md §5:
 Follow-up answers may count as a yes to another condition (`ScreeningRule.implies`, e.g.
 one-sided painful swelling -> `leg_red_flag`); that closure only ever adds conditions, which is
 why one more "yes" can never make an outcome less strict (tests/intake/test_properties.py).
+
+- R12: an implied *absolute* condition (a hot, red vein implies a clot now) is judged on the sign
+  alone: the condition's own follow-up answers (say, that an earlier clot has cleared) are not
+  applied to it, so nothing said about one condition softens another. Follow-up choices carry a
+  `rank` (mildest first); a more serious answer is never milder, under every policy mix.
+- R13: a refusal from an absolute row (`RuleSpec.absolute`: every decline of an absolute
+  condition, and rules marked absolute such as the first trimester) is listed in
+  `absolute_conditions`; no note lifts it, and the booking gate refuses any override of it.
+- R14: answers to "today" conditions (`Condition.about_today`: fever, alcohol, a meal, a flare)
+  are screened apart: `Screening.later` is the result without them, with those conditions under
+  `checkin`, for sessions more than two days after the answers (`Questionnaire.entry_for(at=)`).
 """
 
 from __future__ import annotations
