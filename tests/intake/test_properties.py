@@ -2,7 +2,8 @@
 
 - One more "yes" (or "not sure") never makes any technique's outcome less strict, and never removes
   an area, a modifier or a condition needing a doctor's note (R2, R3, R7 only ever add).
-- A more serious follow-up answer (a higher `rank` among the question's choices) is never milder.
+- A more serious follow-up answer (a higher `rank` among the question's choices) never gives a
+  milder outcome (its areas and adaptations may differ: another branch of the same question).
 - The stricter reading of a condition is never milder than the seed-strict one.
 - A session more than two days later is never screened stricter than one today (R14).
 Policies are drawn per condition (seed, recommended or strict for each reviewable condition), so
@@ -122,7 +123,10 @@ def test_a_more_serious_follow_up_answer_is_never_looser(answers, follow_up, pol
     before = run({**answers, follow_up: milder}, rules)
     after = run({**answers, follow_up: worse}, rules)
 
-    assert_not_looser(details(before), details(after))
+    # Another branch of the same question may name other areas or adaptations (one foot, then
+    # both feet: declined); what must hold is the outcome itself.
+    for kind, result in before.results.items():
+        assert after.results[kind].outcome.severity >= result.outcome.severity, kind
 
 
 @settings(max_examples=100, deadline=None)
