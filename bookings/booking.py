@@ -10,7 +10,8 @@
     cancel_appointment(*, appointment, by="client", reason="", user=None, now=None, notify=True)
     mark_attendance(*, appointment, status, user=None, now=None) -> Appointment   (staff: done / no-show)
     earlier_booking(idempotency_key, *, service_slug, start, email) -> Appointment | None
-    check_screening(*, questionnaire, technique) -> None      (invariant 3; raises NotSuitable)
+    check_screening(*, questionnaire, technique, at=None, for_staff=False) -> None
+                                                              (invariant 3; bookings/screening_gate.py)
 
 Who may change what and when is `bookings.rules` (`notice_for`, `change_deadline`,
 `client_can_change`); the locks are `bookings.locking`; the history `bookings.history`; prices
@@ -22,12 +23,17 @@ client can be booked for the next free slot; `notice_for`), and staff may move o
 clients' cancellation deadline (`by="staff"`). A manager who needs any other exception changes the
 booking rules or the hours.
 
-A screening refusal (`NotSuitable`) can be overridden only by a staff member holding
-`bookings.override_screening` (the manager role), only for a staff booking, and only with a reason:
-`book_appointment(..., source="staff", user=manager, override_reason="...")`. The permission is
-checked here, not only in the view; the override is written to the history as its own event
-(`EventKind.OVERRIDE`: the outcome that was overridden and the reason). A reason given when nothing
-was refused is ignored. An out-of-date questionnaire is never overridden (it needs updating).
+Every way in is screened here, not in the views (DESIGN.md invariant 7; the rules are
+`bookings/screening_gate.py`): an online booking needs a questionnaire valid on the session's
+day; at the desk the client's valid questionnaire on file is always used, and without one the
+booking is marked `questionnaire_needed` (the confirmation carries the questionnaire link); a
+move is screened again for its new day. A screening refusal (`NotSuitable`) can be overridden
+only by a staff member holding `bookings.override_screening` (the manager role), only for a
+staff booking, only with a reason, and never for an absolute reason (R13):
+`book_appointment(..., source="staff", user=manager, override_reason="...")`. The override is
+written to the history as its own event (`EventKind.OVERRIDE`: the outcome and the reason). A
+reason given when nothing was refused is ignored. An out-of-date questionnaire is never
+overridden (it needs updating).
 
 Prices come from `bookings.pricing`: `price_with(service, therapist)` is what a booking with that
 therapist costs now (for "any therapist", the slot's therapist's price, which is what is charged);
@@ -93,7 +99,21 @@ from bookings.money import format_money
 from bookings.notifications import notify_booked, notify_cancelled, notify_rescheduled
 from bookings.pricing import price_after_move, price_with
 from bookings.rules import check_changeable, notice_for
-from intake.models import BOOKABLE, Outcome
+from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
+
+# Re-exported: callers import the errors and the screening check from here.
+__all__ = [
+    "OVERRIDE_PERMISSION",
+    "BookingError",
+    "NotSuitable",
+    "SlotUnavailable",
+    "book_appointment",
+    "cancel_appointment",
+    "check_screening",
+    "confirm_booking",
+    "mark_attendance",
+    "reschedule_appointment",
+]
 
 
 @dataclass(frozen=True)
@@ -125,19 +145,18 @@ def book_appointment(
 ) -> Appointment:
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
 
-    `idempotency_key` (e.g. a random value in the confirm form) makes a resubmitted or double-clicked
-    form return the first submission's appointment, marked `resubmitted = True` (a new one: False;
-    only that one is e-mailed). `user`: the staff member booking for a client (in the history).
-    `override_reason`: see the module docstring. `expected_price`: the price the client was shown
-    (else PriceChanged, nothing booked). Raises BookingError, SlotUnavailable, NotSuitable, PriceChanged.
-    """
+    `idempotency_key`: a resubmitted form returns the first submission's appointment, `resubmitted`
+    (only a new one is e-mailed). `user`: the staff member booking; `override_reason`: see above;
+    `expected_price`: the price shown (else PriceChanged). Raises BookingError and its subclasses."""
     _require_aware(start)
     _check_source(source)
     now = now or timezone.now()
     client = _clean_client(client_name, client_email, client_phone)
-    overridden = _screening_or_override(
-        questionnaire=questionnaire,
+    gate = gate_booking(  # invariant 3 and 7, R12-R14: bookings/screening_gate.py
         technique=service.technique,
+        start=start,
+        client_email=client.email,
+        questionnaire=questionnaire,
         source=source,
         user=user,
         reason=override_reason,
@@ -149,9 +168,7 @@ def book_appointment(
         candidates = [therapist.pk] if therapist is not None else _performing_ids(service)
         locked = lock_therapists(therapist_ids=candidates, rooms=service.needs_room)
         # After the locks: a concurrent twin of this request has committed by now.
-        earlier = earlier_booking(idempotency_key, service_slug=service.slug, start=start, email=client.email)
-        if earlier is not None:
-            earlier.resubmitted = True
+        if earlier := _resubmitted(idempotency_key, service=service, start=start, email=client.email):
             return earlier
         if therapist is not None:
             therapist = _fresh(locked, therapist)
@@ -159,10 +176,12 @@ def book_appointment(
         chosen = _choose_therapist(data, therapist=therapist, start=start)
         _check_price(price_with(service, chosen), expected_price, therapist=chosen)
         appointment = _new_appointment(service, start, client, chosen=chosen, data=data)
-        appointment.therapist_chosen, appointment.questionnaire = therapist is not None, questionnaire
+        appointment.therapist_chosen = therapist is not None
+        appointment.questionnaire = gate.questionnaire
+        appointment.questionnaire_needed = gate.questionnaire_needed
         appointment.source, appointment.idempotency_key, appointment.created_at = source, idempotency_key, now
         save_guarded(appointment)
-        _record_booking(appointment, user=user, now=now, overridden=overridden, reason=override_reason)
+        _record_booking(appointment, user=user, now=now, overridden=gate.overridden, reason=override_reason)
     if notify:
         notify_booked(appointment)
     return appointment
@@ -287,6 +306,7 @@ def reschedule_appointment(
             exclude_appointment_id=locked.pk,
         )
         chosen = _choose_therapist(data, therapist=wanted, start=new_start)
+        gate_move(appointment=locked, new_start=new_start, by=by)  # R14: re-screened for the new day
         _move(locked, service, new_start, chosen=chosen, data=data, by=by, user=user, now=now)
     if notify:
         notify_rescheduled(locked)
@@ -358,56 +378,7 @@ def mark_attendance(
     return locked
 
 
-def check_screening(*, questionnaire, technique) -> None:
-    """Invariant 3: refuse (NotSuitable) when the stored screening rules the technique out.
-
-    No questionnaire means nothing to check here (the flow asks for one before online bookings;
-    staff may book first and collect it later). A questionnaire that is no longer valid is refused.
-    """
-    if questionnaire is None:
-        return
-    if not questionnaire.is_valid():
-        raise BookingError(
-            _("Your health questionnaire is out of date. Please fill it in again before booking.")
-        )
-    if questionnaire.effective_outcome_for(technique) in BOOKABLE:  # doctor's notes on file count (R8)
-        return
-    outcome = Outcome(questionnaire.outcome_for(technique))
-    reasons = [str(reason) for reason in questionnaire.reasons_for(technique)]
-    because = " ".join(reasons)
-    if outcome == Outcome.NEEDS_CLEARANCE:
-        message = _(
-            "Before we can book %(technique)s for you we need a note from your doctor. %(because)s"
-        ) % {"technique": technique.name, "because": because}
-    else:
-        message = _("%(technique)s is not possible for you at the moment. %(because)s") % {
-            "technique": technique.name,
-            "because": because,
-        }
-    raise NotSuitable(message.strip(), outcome=outcome, reasons=reasons)
-
-
 # --- Helpers ----------------------------------------------------------------------------------
-
-OVERRIDE_PERMISSION = "bookings.override_screening"
-
-
-def _screening_or_override(*, questionnaire, technique, source: str, user, reason: str) -> NotSuitable | None:
-    """check_screening, unless a permitted manager overrides the refusal: then the refusal, for the log."""
-    try:
-        check_screening(questionnaire=questionnaire, technique=technique)
-    except NotSuitable as refusal:
-        if not (reason or "").strip():
-            raise
-        allowed = (
-            source == AppointmentSource.STAFF
-            and getattr(user, "is_active", False)
-            and user.has_perm(OVERRIDE_PERMISSION)
-        )
-        if not allowed:
-            raise BookingError(_("Only a manager can book a session the screening has refused.")) from refusal
-        return refusal
-    return None
 
 
 def _iso(moment: datetime) -> str:
@@ -495,6 +466,16 @@ def _check_price(price: Decimal, expected: Decimal | None, *, therapist: Therapi
     if expected is not None and price != expected:
         message = _("The price has changed since you looked: it now costs %(price)s.")
         raise PriceChanged(message % {"price": format_money(price)}, therapist=therapist, price=price)
+
+
+def _resubmitted(
+    idempotency_key: str, *, service: Service, start: datetime, email: str
+) -> Appointment | None:
+    """The appointment an earlier submission of the same form made, marked `resubmitted`, if any."""
+    earlier = earlier_booking(idempotency_key, service_slug=service.slug, start=start, email=email)
+    if earlier is not None:
+        earlier.resubmitted = True
+    return earlier
 
 
 def _new_appointment(

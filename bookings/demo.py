@@ -34,6 +34,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.portraits import store_portrait
+from intake.models import Questionnaire
 from reflexology.models import Technique
 
 PORTRAITS = Path(__file__).resolve().parent / "demo_portraits"
@@ -353,6 +354,23 @@ def _time_off_and_closures(therapists) -> None:
     )
 
 
+def _healthy_questionnaire(name: str, email: str, now: datetime) -> Questionnaire:
+    """The demo client's questionnaire: nothing to declare (online bookings need one, R10-R14)."""
+    existing = Questionnaire.objects.valid(now).filter(client_email=email).first()
+    if existing is not None:
+        return existing
+    return Questionnaire.objects.create(
+        client_name=name,
+        client_email=email,
+        signature=name,
+        consent_health_data=True,
+        consent_terms=True,
+        submitted_at=now - timedelta(days=30),
+        valid_until=now + timedelta(days=150),
+        screening={kind: {"outcome": "proceed", "reasons": []} for kind in Technique.Kind.values},
+    )
+
+
 def _appointments(services: list[Service]) -> int:
     """Two weeks of past sessions (mostly done, a few missed) and three weeks of upcoming ones."""
     rng = random.Random(20261201)  # noqa: S311 - demo data, not security
@@ -380,13 +398,15 @@ def _appointments(services: list[Service]) -> int:
                     continue
                 slot = rng.choice(slots)
                 name = rng.choice(CLIENTS)
+                email = name.lower().replace(" ", ".") + "@example.com"
                 try:
                     appointment = book_appointment(
+                        questionnaire=_healthy_questionnaire(name, email, real_now),
                         service=service,
                         start=slot.start,
                         therapist=therapist if rng.random() < 0.7 else None,
                         client_name=name,
-                        client_email=name.lower().replace(" ", ".") + "@example.com",
+                        client_email=email,
                         client_phone="+7 900 000-00-" + f"{rng.randint(0, 99):02d}",
                         idempotency_key=f"{DEMO_KEY}{day.isoformat()}-{made}",
                         now=now,

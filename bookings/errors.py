@@ -4,7 +4,8 @@
       SlotUnavailable        the time is taken or outside what can be booked (carries what was asked
                              for, when known, so a page can offer the nearest free times)
       ServiceUnavailable     the session cannot be booked online (any more)
-      NotSuitable            the client's screening rules the technique out (`outcome`, `reasons`)
+      NotSuitable            the client's screening rules the technique out (`outcome`, `reasons`,
+                             `absolute`)
       PriceChanged           the price is not the one the client was shown (`therapist`, `price`)
       LinkInvalid            a manage link is tampered, truncated or points at no booking
       StateInvalid           the flow's carried state was changed, cut short or made up
@@ -65,12 +66,17 @@ class ServiceUnavailable(BookingError):
 
 
 class NotSuitable(BookingError):
-    """The client's screening rules the technique out for now, or needs a doctor's note first."""
+    """The client's screening rules the technique out for now, or needs a doctor's note first.
 
-    def __init__(self, message: str, *, outcome: Outcome, reasons: list[str]):
+    `absolute`: the refusal comes from an absolute row (fever, a clot now, the first trimester...),
+    which no doctor's note and no manager override lifts (contraindications.md R13).
+    """
+
+    def __init__(self, message: str, *, outcome: Outcome, reasons: list[str], absolute: bool = False):
         super().__init__(message)
         self.outcome = outcome
         self.reasons = reasons
+        self.absolute = absolute
 
 
 class PriceChanged(BookingError):

@@ -6,7 +6,9 @@ when it is sent, and a mail that no longer makes sense is skipped (no "booked" c
 session cancelled meanwhile, no reminder for one that has been cancelled or has started).
 
 E-mails carry the details, the price, a calendar file and the signed manage link; never anything
-from the health questionnaire. Log lines name the appointment by id only.
+from the health questionnaire (a booking made without one carries the link to fill it in, and
+every reminder asks, in the same words for everyone, to tell us on the day about a temperature,
+alcohol, a big meal or a flare-up: contraindications.md R14). Log lines name the appointment by id only.
 """
 
 import logging
@@ -23,6 +25,7 @@ from bookings.links import absolute, manage_url
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy, EventKind
 from bookings.money import format_money
 from bookings.rules import change_deadline
+from bookings.screening_gate import questionnaire_link
 from common.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ def _context(appointment: Appointment) -> dict:
         # False for a session booked less than the deadline ahead: the e-mail must not offer a past time.
         "can_change": timezone.now() < change_deadline(appointment, policy=policy),
         "phone": settings.STUDIO_PHONE,
+        "questionnaire_url": questionnaire_link(appointment) if appointment.questionnaire_needed else "",
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from intake.access import can_read_answers, read_answers
 from intake.models import (
     Area,
+    Category,
     Clearance,
     Condition,
     FollowUp,
@@ -29,6 +30,7 @@ from intake.models import (
     Questionnaire,
     ScreeningRule,
 )
+from intake.models.questionnaires import PREGNANCY
 from intake.questionnaires import add_months
 from reflexology.models import Technique
 
@@ -80,6 +82,7 @@ class ScreeningRuleForm(forms.ModelForm):
             "kinds",
             "outcome",
             "outcome_after_clearance",
+            "absolute",
             "rebook_after_hours",
             "areas",
             "gentle_areas",
@@ -114,6 +117,7 @@ class ScreeningRuleInline(admin.StackedInline):
         ("answer", "when"),
         "kinds",
         ("outcome", "outcome_after_clearance", "rebook_after_hours"),
+        "absolute",
         "areas",
         "gentle_areas",
         "modifiers",
@@ -133,10 +137,10 @@ class ConditionAdmin(admin.ModelAdmin):
     search_fields = ["key", "question", "short_label"]
     ordering = ["order", "key"]
     inlines = [FollowUpInline, ScreeningRuleInline]
-    actions = ["use_recommended_policy", "use_seed_policy"]
+    actions = ["use_recommended_policy", "use_seed_policy", "use_strict_policy"]
     fieldsets = [
         (None, {"fields": [("key", "order"), "question", "help_text", "short_label"]}),
-        (None, {"fields": [("category", "group"), ("asked", "required")]}),
+        (None, {"fields": [("category", "group"), ("asked", "required", "about_today")]}),
     ]
 
     def get_queryset(self, request):
@@ -166,6 +170,15 @@ class ConditionAdmin(admin.ModelAdmin):
     )
     def use_seed_policy(self, request, queryset):
         self._switch(request, queryset, PolicyVariant.SEED)
+
+    @admin.action(
+        description=_(
+            "Use the stricter reading for the selected conditions (e.g. no session in the second trimester)"
+        ),
+        permissions=["policy"],
+    )
+    def use_strict_policy(self, request, queryset):
+        self._switch(request, queryset, PolicyVariant.STRICT)
 
     def _switch(self, request, queryset, variant):
         reviewable = queryset.reviewable()
@@ -253,13 +266,15 @@ class ClearanceForm(forms.ModelForm):
             "clinician_limits",
             "limit_outcome",
             "limit_modifiers",
+            "pregnancy_week",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # R13: no note lifts an absolute condition, so none can be recorded for one.
         self.fields["condition_key"].choices = [
             ("", "—"),
-            *Condition.objects.values_list("key", "short_label"),
+            *Condition.objects.exclude(category=Category.ABSOLUTE).values_list("key", "short_label"),
         ]
 
     def clean(self):
@@ -274,6 +289,11 @@ class ClearanceForm(forms.ModelForm):
                     _("A doctor's note counts for %(months)d months at most (until %(date)s).")
                     % {"months": settings.INTAKE_CLEARANCE_VALID_MONTHS, "date": longest.isoformat()},
                 )
+        if cleaned.get("condition_key") == PREGNANCY and not cleaned.get("pregnancy_week"):
+            self.add_error(
+                "pregnancy_week",
+                _("Say which week of pregnancy the note was written in: it covers only that trimester."),
+            )
         return cleaned
 
 

@@ -17,8 +17,10 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from intake.models import (
+    POLICIES_IN_FORCE,
     AnswerMatch,
     Area,
+    Category,
     Condition,
     FollowUp,
     Modifier,
@@ -49,6 +51,13 @@ class FollowUpSpec:
     def values(self) -> tuple[str, ...]:
         return tuple(choice["value"] for choice in self.choices)
 
+    def rank_of(self, value: str) -> int | None:
+        """How serious an answer is (R12: a higher rank never gives a milder outcome); None if unranked."""
+        for choice in self.choices:
+            if choice["value"] == value:
+                return choice.get("rank")
+        return None
+
     def label_for(self, value: str) -> str:
         for choice in self.choices:
             if choice["value"] == value:
@@ -75,6 +84,7 @@ class ConditionSpec:
     order: int = 0
     asked: bool = True
     required: bool = True
+    about_today: bool = False
     follow_ups: tuple[FollowUpSpec, ...] = ()
 
 
@@ -98,6 +108,7 @@ class RuleSpec:
     audience: str = ""
     policy: str = RulePolicy.ALWAYS
     order: int = 0
+    absolute: bool = False  # R13: no note and no override lifts it
 
     @property
     def severity(self) -> int:
@@ -138,7 +149,9 @@ class RuleSet:
     def version(self) -> str:
         """A fingerprint of everything that decides an outcome; stored with each screening."""
         payload = {
-            "conditions": sorted((c.key, c.category, c.asked) for c in self.conditions.values()),
+            "conditions": sorted(
+                (c.key, c.category, c.asked, c.about_today) for c in self.conditions.values()
+            ),
             "follow_ups": sorted(
                 (f.key, f.kind, json.dumps(f.choices, sort_keys=True)) for f in self.follow_ups.values()
             ),
@@ -157,6 +170,7 @@ class RuleSet:
                         list(r.modifiers),
                         r.implies,
                         r.rebook_after_hours,
+                        r.absolute,
                     ]
                 )
                 for r in self.rules
@@ -172,7 +186,16 @@ class RuleSet:
 def load_rules() -> RuleSet:
     """The rules in force, in four queries whatever the number of rows."""
     conditions = Condition.objects.values(
-        "key", "question", "help_text", "short_label", "category", "group", "order", "asked", "required"
+        "key",
+        "question",
+        "help_text",
+        "short_label",
+        "category",
+        "group",
+        "order",
+        "asked",
+        "required",
+        "about_today",
     )
     follow_ups = FollowUp.objects.values(
         "key", "condition__key", "question", "help_text", "kind", "choices", "order"
@@ -196,6 +219,7 @@ def load_rules() -> RuleSet:
         "next_step",
         "therapist_note",
         "audience",
+        "absolute",
     )
     policies = PolicyChoice.objects.values_list("condition__key", "variant")
     return build_rules(
@@ -244,16 +268,21 @@ def build_rules(
             order=row.get("order", 0),
             asked=row.get("asked", True),
             required=row.get("required", True),
+            about_today=row.get("about_today", False),
             follow_ups=tuple(sorted(specs_by_condition.get(row["key"], ()), key=lambda f: (f.order, f.key))),
         )
         for row in conditions
     }
-    all_rules = [_rule_spec(row) for row in rules]
+    all_rules = [_rule_spec(row, condition_specs) for row in rules]
     reviewable = frozenset(r.condition_key for r in all_rules if r.policy != RulePolicy.ALWAYS)
     in_force = {key: policies.get(key, PolicyVariant.SEED) for key in reviewable}
     active = tuple(
         sorted(
-            (r for r in all_rules if r.policy == RulePolicy.ALWAYS or r.policy == in_force[r.condition_key]),
+            (
+                r
+                for r in all_rules
+                if r.policy == RulePolicy.ALWAYS or r.policy in POLICIES_IN_FORCE[in_force[r.condition_key]]
+            ),
             key=lambda r: (condition_specs[r.condition_key].order, r.condition_key, r.order, r.key),
         )
     )
@@ -270,9 +299,15 @@ def _natural(value) -> str:
     return value[0] if isinstance(value, list | tuple) else value
 
 
-def _rule_spec(row: Mapping) -> RuleSpec:
+def _rule_spec(row: Mapping, conditions: Mapping[str, ConditionSpec]) -> RuleSpec:
+    condition_key = _natural(row["condition"])
+    # R13: every refusal of an absolute condition is absolute; a rule may say so for itself too.
+    absolute = bool(row.get("absolute")) or (
+        row["outcome"] == Outcome.DECLINE and conditions[condition_key].category == Category.ABSOLUTE
+    )
     return RuleSpec(
-        condition_key=_natural(row["condition"]),
+        absolute=absolute,
+        condition_key=condition_key,
         key=row["key"],
         order=row.get("order", 0),
         policy=row.get("policy", RulePolicy.ALWAYS),

@@ -23,13 +23,24 @@ a test). It follows contraindications.md §5:
 Follow-up answers may count as a yes to another condition (`ScreeningRule.implies`, e.g.
 one-sided painful swelling -> `leg_red_flag`); that closure only ever adds conditions, which is
 why one more "yes" can never make an outcome less strict (tests/intake/test_properties.py).
+
+- R12: an implied *absolute* condition (a hot, red vein implies a clot now) is judged on the sign
+  alone: the condition's own follow-up answers (say, that an earlier clot has cleared) are not
+  applied to it, so nothing said about one condition softens another. Follow-up choices carry a
+  `rank` (mildest first); a more serious answer is never milder, under every policy mix.
+- R13: a refusal from an absolute row (`RuleSpec.absolute`: every decline of an absolute
+  condition, and rules marked absolute such as the first trimester) is listed in
+  `absolute_conditions`; no note lifts it, and the booking gate refuses any override of it.
+- R14: answers to "today" conditions (`Condition.about_today`: fever, alcohol, a meal, a flare)
+  are screened apart: `Screening.later` is the result without them, with those conditions under
+  `checkin`, for sessions more than two days after the answers (`Questionnaire.entry_for(at=)`).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -72,6 +83,9 @@ class TechniqueResult:
     rebook_after_hours: int | None = None
     one_foot_only: bool = False
     cleared: bool = False
+    absolute_conditions: tuple[str, ...] = ()  # R13: refusals no note or override lifts
+    deciding_conditions: tuple[str, ...] = ()  # what a refusal or a hold comes from (for staff)
+    checkin: tuple[str, ...] = ()  # R14: "today" answers to confirm on the day of a later session
 
     @property
     def bookable(self) -> bool:
@@ -93,6 +107,9 @@ class TechniqueResult:
             "conditions": list(self.conditions),
             "rebook_after_hours": self.rebook_after_hours,
             "one_foot_only": self.one_foot_only,
+            "absolute_conditions": list(self.absolute_conditions),
+            "deciding_conditions": list(self.deciding_conditions),
+            "checkin": list(self.checkin),
         }
 
 
@@ -105,6 +122,9 @@ class Screening:
     unsure: tuple[str, ...] = ()  # conditions answered "not sure"
     matched_rules: tuple[str, ...] = ()  # "condition/rule" keys, for the therapist and the tests
     answers: Mapping[str, object] = field(default_factory=dict)  # normalised, for storing
+    # R14: by kind, the screening without the "today" answers, for sessions more than two days
+    # later (None when no "today" answer counted).
+    later: Mapping[str, TechniqueResult] | None = None
 
     def result_for(self, technique) -> TechniqueResult:
         """By technique slug (`thai-sticks`), kind key (`thai_sticks`) or Technique instance."""
@@ -143,6 +163,9 @@ class Screening:
     def as_json(self) -> dict:
         """What `Questionnaire.screening` stores: one entry per technique slug and per kind."""
         stored = {kind: result.as_json() for kind, result in self.results.items()}
+        if self.later is not None:
+            for kind, result in self.later.items():
+                stored[kind]["later"] = result.as_json()
         for slug, kind in self.technique_kinds.items():
             stored[slug] = stored[kind]
         return stored
@@ -201,10 +224,16 @@ def screen(
     today = today or timezone.localdate()
     condition_answers, follow_up_answers, normalised = _normalise(answers, rules, today)
 
-    state = _close_implications(condition_answers, follow_up_answers, rules)
-    hits, unsure_hits = _triggered(state, follow_up_answers, rules)
     clearances = list(clearances)
-    results = {kind: _resolve(kind, hits, unsure_hits, state, clearances) for kind in KINDS}
+    results, state, hits = _evaluate(condition_answers, follow_up_answers, rules, clearances)
+    today_only = tuple(sorted(key for key in state if rules.conditions[key].about_today))
+    later = None
+    if today_only:  # R14: what a session more than two days later gets, with a check-in on the day
+        later_answers = {
+            key: answer for key, answer in condition_answers.items() if not rules.conditions[key].about_today
+        }
+        later_results = _evaluate(later_answers, follow_up_answers, rules, clearances)[0]
+        later = {kind: replace(result, checkin=today_only) for kind, result in later_results.items()}
     return Screening(
         results=results,
         technique_kinds=technique_kinds,
@@ -213,7 +242,15 @@ def screen(
         unsure=tuple(sorted(key for key, answer in state.items() if answer == NOT_SURE)),
         matched_rules=tuple(f"{rule.condition_key}/{rule.key}" for rule in hits),
         answers=normalised,
+        later=later,
     )
+
+
+def _evaluate(condition_answers, follow_up_answers, rules: RuleSet, clearances: list):
+    state, implied = _close_implications(condition_answers, follow_up_answers, rules)
+    hits, unsure_hits = _triggered(state, implied, condition_answers, follow_up_answers, rules)
+    results = {kind: _resolve(kind, hits, unsure_hits, state, clearances) for kind in KINDS}
+    return results, state, hits
 
 
 def _technique_kinds(techniques) -> dict[str, str]:
@@ -323,24 +360,45 @@ def _derive_from_age(value, today: datetime.date, rules: RuleSet):
     return conditions, follow_ups
 
 
-def _close_implications(conditions: dict[str, str], follow_ups: Mapping, rules: RuleSet) -> dict[str, str]:
-    """Conditions that count: answered yes / not sure, plus what matching rules say they imply."""
+def _instances(key: str, conditions: Mapping[str, str], implied: set[str], follow_ups: Mapping, rules):
+    """The ways a condition counts, each with the follow-up answers that describe it (R12).
+
+    As answered by the client, with their follow-up answers. As implied by another answer, with
+    the same answers, except for an absolute condition: a sign of it now (a hot, red vein implies
+    a clot now) is judged on the sign alone, with none of the condition's own follow-up answers
+    (which the rules read as the careful branch), so that what the client said about an earlier
+    clot never softens it.
+    """
+    instances = []
+    answer = conditions.get(key, Answer.NO.value)
+    if answer != Answer.NO:
+        instances.append((answer, follow_ups))
+    if key in implied:
+        absolute = rules.conditions[key].category == Category.ABSOLUTE
+        instances.append((Answer.YES.value, {} if absolute else follow_ups))
+    return instances
+
+
+def _close_implications(conditions: dict[str, str], follow_ups: Mapping, rules: RuleSet):
+    """Conditions that count: answered yes / not sure, plus what matching rules say they imply.
+
+    Returns the state (condition -> strongest answer) and the set of implied conditions.
+    """
     state = {key: answer for key, answer in conditions.items() if answer != Answer.NO}
+    implied: set[str] = set()
     changed = True
     while changed:
         changed = False
-        for key, answer in list(state.items()):
-            if answer == NOT_SURE and rules.conditions[key].category == Category.ADVISORY:
-                continue
-            for rule in rules.rules_by_condition.get(key, ()):
-                if (
-                    rule.implies
-                    and state.get(rule.implies) != Answer.YES
-                    and rule.matches(answer, follow_ups)
-                ):
-                    state[rule.implies] = Answer.YES.value
-                    changed = True
-    return state
+        for key in list(state):
+            for answer, given in _instances(key, conditions, implied, follow_ups, rules):
+                if answer == NOT_SURE and rules.conditions[key].category == Category.ADVISORY:
+                    continue
+                for rule in rules.rules_by_condition.get(key, ()):
+                    if rule.implies and rule.implies not in implied and rule.matches(answer, given):
+                        implied.add(rule.implies)
+                        state[rule.implies] = Answer.YES.value
+                        changed = True
+    return state, implied
 
 
 @dataclass(frozen=True)
@@ -350,23 +408,25 @@ class _UnsureHit:
     note: str
 
 
-def _triggered(state: Mapping[str, str], follow_ups: Mapping, rules: RuleSet):
-    hits: list[RuleSpec] = []
+def _triggered(state: Mapping[str, str], implied: set[str], conditions: Mapping, follow_ups: Mapping, rules):
+    hits: dict[RuleSpec, None] = {}
     unsure: list[_UnsureHit] = []
-    for key, answer in state.items():
+    for key in state:
         condition = rules.conditions[key]
         condition_rules = rules.rules_by_condition.get(key, ())
-        if answer == NOT_SURE and condition.category == Category.ADVISORY:
-            # R6: an advisory question answered "not sure" is a note for the therapist, nothing more.
-            kinds = (
-                frozenset()
-                if any(not r.kinds for r in condition_rules)
-                else frozenset().union(*(r.kinds for r in condition_rules))
-            )
-            unsure.append(_UnsureHit(key, kinds, _unsure_note(condition.question)))
-            continue
-        hits.extend(rule for rule in condition_rules if rule.matches(answer, follow_ups))
-    return hits, unsure
+        for answer, given in _instances(key, conditions, implied, follow_ups, rules):
+            if answer == NOT_SURE and condition.category == Category.ADVISORY:
+                # R6: an advisory question answered "not sure" is a note for the therapist, nothing more.
+                unsure.append(_UnsureHit(key, _kinds_of(condition_rules), _unsure_note(condition.question)))
+                continue
+            hits.update(dict.fromkeys(rule for rule in condition_rules if rule.matches(answer, given)))
+    return list(hits), unsure
+
+
+def _kinds_of(condition_rules) -> frozenset[str]:
+    if any(not rule.kinds for rule in condition_rules):
+        return frozenset()
+    return frozenset().union(*(rule.kinds for rule in condition_rules))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -427,7 +487,6 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
     unsure_mine = [hit for hit in unsure_hits if not hit.kinds or kind in hit.kinds]
     outcome = _strictest([rule.outcome for rule in mine] + [Outcome.PROCEED_WITH_NOTE] * bool(unsure_mine))
     areas = _unique(area for rule in mine for area in rule.areas)
-    gentle_areas = _unique(area for rule in mine for area in rule.gentle_areas)
     modifiers = _unique(modifier for rule in mine for modifier in rule.modifiers)
     notes = list(_unique([rule.therapist_note for rule in mine] + [hit.note for hit in unsure_mine]))
     holds = [rule for rule in mine if rule.outcome == Outcome.NEEDS_CLEARANCE]
@@ -436,8 +495,7 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
     both_feet = covers_both_soles(areas) and outcome != Outcome.DECLINE
     if both_feet:
         outcome = Outcome.DECLINE  # R7
-    after_clearance = None
-    cleared = False
+    after_clearance, once_cleared = None, None
     if outcome == Outcome.NEEDS_CLEARANCE:
         after_clearance = _strictest(
             [rule.outcome_after_clearance or Outcome.PROCEED_WITH_NOTE for rule in holds]
@@ -448,9 +506,35 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
             outcome = once_cleared.outcome
             modifiers = _unique([*modifiers, *once_cleared.modifiers])
             notes.extend(once_cleared.therapist_notes)
-            cleared = True
+    cleared = once_cleared is not None
+    reasons, next_steps, one_foot, deciding = _explain(
+        mine, unsure_mine, state, outcome, areas, both_feet, cleared
+    )
+    return TechniqueResult(
+        kind=kind,
+        outcome=outcome,
+        outcome_after_clearance=after_clearance,
+        reasons=reasons,
+        next_steps=next_steps,
+        areas=areas,
+        gentle_areas=_unique(area for rule in mine for area in rule.gentle_areas),
+        modifiers=modifiers,
+        therapist_notes=_unique(notes),
+        clearance_conditions=clearance_conditions,
+        conditions=_unique(
+            [rule.condition_key for rule in mine] + [hit.condition_key for hit in unsure_mine]
+        ),
+        rebook_after_hours=_rebook_after(outcome, mine),
+        one_foot_only=one_foot,
+        cleared=cleared,
+        absolute_conditions=_unique(rule.condition_key for rule in mine if rule.absolute),
+        deciding_conditions=deciding,
+    )
 
-    # Reasons: for a refusal, the rules that caused it; otherwise what we will adapt, strictest first.
+
+def _explain(mine, unsure_mine, state, outcome, areas, both_feet: bool, cleared: bool):
+    """R11: the client's reasons and next steps, and whether a one-foot session is offered."""
+    # For a refusal, the rules that caused it; otherwise what we will adapt, strictest first.
     if both_feet:
         telling = [rule for rule in mine if set(rule.areas) & _WHOLE_FEET]
     elif outcome == Outcome.DECLINE:
@@ -475,25 +559,10 @@ def _resolve(kind: str, hits, unsure_hits, state, clearances) -> TechniqueResult
         unsure_mine and outcome == Outcome.PROCEED_WITH_NOTE
     ):
         reasons.append(_unsure_reason())
-
-    return TechniqueResult(
-        kind=kind,
-        outcome=outcome,
-        outcome_after_clearance=after_clearance,
-        reasons=_unique(reasons),
-        next_steps=_unique(next_steps),
-        areas=areas,
-        gentle_areas=gentle_areas,
-        modifiers=modifiers,
-        therapist_notes=_unique(notes),
-        clearance_conditions=clearance_conditions,
-        conditions=_unique(
-            [rule.condition_key for rule in mine] + [hit.condition_key for hit in unsure_mine]
-        ),
-        rebook_after_hours=_rebook_after(outcome, mine),
-        one_foot_only=one_foot,
-        cleared=cleared,
-    )
+    deciding = ()
+    if outcome in (Outcome.DECLINE, Outcome.NEEDS_CLEARANCE) and not cleared:
+        deciding = _unique(rule.condition_key for rule in telling if both_feet or rule.outcome == outcome)
+    return _unique(reasons), _unique(next_steps), one_foot, deciding
 
 
 def _rebook_after(outcome: Outcome, rules: list[RuleSpec]) -> int | None:

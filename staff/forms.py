@@ -173,12 +173,11 @@ class StaffBookingForm(SlotSearchForm):
     client_name = forms.CharField(label=_("Client's name"), max_length=150)
     client_email = forms.EmailField(
         label=_("Client's e-mail"),
-        help_text=_("The confirmation goes here; it also finds their health questionnaire."),
+        help_text=_(
+            "The confirmation goes here; it also finds their health questionnaire, which always applies."
+        ),
     )
     client_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    attach_questionnaire = forms.BooleanField(
-        label=_("Attach their valid questionnaire (its screening applies)"), required=False, initial=True
-    )
     override_reason = forms.CharField(
         label=_("Reason for booking despite the screening (managers only)"),
         max_length=300,

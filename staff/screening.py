@@ -43,6 +43,16 @@ FLAG_LABELS = {
         _("Booked by a manager despite the screening; see the history."),
     ),
     "no_questionnaire": (_("No questionnaire"), "muted", _("No health questionnaire is attached.")),
+    "questionnaire_needed": (
+        _("Questionnaire needed"),
+        "alert",
+        _("Booked without a questionnaire; the client has been sent the link. Collect it first."),
+    ),
+    "checkin": (
+        _("Check in on the day"),
+        "care",
+        _("Answers about the day the form was filled in (a temperature...) are confirmed on arrival."),
+    ),
     "expired": (_("Questionnaire out of date"), "muted", _("Ask the client to confirm or update it.")),
     "removed": (_("Questionnaire removed"), "muted", _("The answers were erased at the client's request.")),
 }
@@ -53,13 +63,16 @@ def _flag(code: str) -> Flag:
     return Flag(code=code, label=str(label), tone=tone, title=str(title))
 
 
-def flags_for(questionnaire, technique, *, at=None) -> list[Flag]:
-    """The badges for `technique` from `questionnaire`'s stored screening (no queries but clearances)."""
+def flags_for(questionnaire, technique, *, at=None, session=None) -> list[Flag]:
+    """The badges for `technique` from `questionnaire`'s stored screening (no queries but clearances).
+
+    `session`: the session's start, which picks the screening for that day (R14).
+    """
     if questionnaire is None:
         return [_flag("no_questionnaire")]
     if questionnaire.anonymised_at is not None:
         return [_flag("removed")]
-    outcome = questionnaire.outcome_for(technique)
+    outcome = questionnaire.outcome_for(technique, session)
     flags = []
     if outcome == Outcome.DECLINE:
         flags.append(_flag("declined"))
@@ -69,15 +82,24 @@ def flags_for(questionnaire, technique, *, at=None) -> list[Flag]:
         flags.append(_flag("note"))
     if outcome == Outcome.MODIFY or questionnaire.modifiers_for(technique, at):
         flags.append(_flag("modify"))
-    if outcome == Outcome.AVOID_AREA or questionnaire.areas_for(technique):
+    if outcome == Outcome.AVOID_AREA or questionnaire.areas_for(technique, session):
         flags.append(_flag("avoid_area"))
+    if questionnaire.checkin_for(technique, session):
+        flags.append(_flag("checkin"))
     if not questionnaire.is_valid(at):
         flags.append(_flag("expired"))
     return flags
 
 
 def screening_flags(appointment, *, at=None) -> list[Flag]:
-    return flags_for(appointment.questionnaire, appointment.service.technique, at=at or _as_of(appointment))
+    if appointment.questionnaire_needed:
+        return [_flag("questionnaire_needed")]
+    return flags_for(
+        appointment.questionnaire,
+        appointment.service.technique,
+        at=at or _as_of(appointment),
+        session=appointment.start,
+    )
 
 
 def _as_of(appointment):

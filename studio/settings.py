@@ -355,6 +355,8 @@ INTAKE_RESULT_LINK_MAX_AGE = env_int("INTAKE_RESULT_LINK_MAX_AGE", 60 * 60 * 24 
 INTAKE_RETURNING_LINK_MAX_AGE = env_int("INTAKE_RETURNING_LINK_MAX_AGE", 60 * 60 * 24 * 2)
 # A doctor's note on file counts for this many months at most (contraindications R8).
 INTAKE_CLEARANCE_VALID_MONTHS = env_int("INTAKE_CLEARANCE_VALID_MONTHS", 6)
+# R14: "today" answers (fever, alcohol, a meal) refuse sessions up to this many days after them.
+INTAKE_TODAY_ANSWERS_DAYS = env_int("INTAKE_TODAY_ANSWERS_DAYS", 2)
 # Ages the rules work out from the date of birth (contraindications §2.8, §7 question 2).
 INTAKE_ADULT_AGE = env_int("INTAKE_ADULT_AGE", 18)
 INTAKE_INFANT_MONTHS = env_int("INTAKE_INFANT_MONTHS", 12)

@@ -104,6 +104,14 @@ class Appointment(models.Model):
         related_name="appointments",
         verbose_name=_("health questionnaire"),
     )
+    questionnaire_needed = models.BooleanField(
+        _("questionnaire needed"),
+        default=False,
+        help_text=_(
+            "Booked at the desk without a valid questionnaire: the client has been sent the link, and "
+            "the session shows on the day view until a questionnaire allows the technique."
+        ),
+    )
     manage_token = models.CharField(
         _("manage token"), max_length=64, default=new_manage_token, editable=False
     )

@@ -212,11 +212,12 @@ def _not_suitable(request: HttpRequest, refusal: NotSuitable, *, service, questi
     )
 
 
-def _screening_refusal(questionnaire, service) -> NotSuitable | None:
+def _screening_refusal(questionnaire, service, at) -> NotSuitable | None:
+    """The screening for the session's day (R14: notes and "today" answers count on that day)."""
     if questionnaire is None:
         return None
     try:
-        check_screening(questionnaire=questionnaire, technique=service.technique)
+        check_screening(questionnaire=questionnaire, technique=service.technique, at=at)
     except NotSuitable as refusal:
         return refusal
     except BookingError:
@@ -396,7 +397,7 @@ def _details_page(request: HttpRequest, ref: SlotRef, token: str, form, question
     except BookingError as error:
         return _problem(request, error)
     service = resolved.service if resolved else gone.service
-    refusal = _screening_refusal(questionnaire, service)
+    refusal = _screening_refusal(questionnaire, service, resolved.start if resolved else gone.start)
     if refusal is not None:
         back = _slot_step_url("bookings:book_summary", token)
         return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)
@@ -469,7 +470,7 @@ def summary(request: HttpRequest):
         return missing
     service = find_service(ref.service)
     if service is not None:
-        refusal = _screening_refusal(questionnaire, service)
+        refusal = _screening_refusal(questionnaire, service, ref.start)
         if refusal is not None:
             back = _slot_step_url("bookings:book_summary", token)
             return _not_suitable(request, refusal, service=service, questionnaire=questionnaire, back_to=back)

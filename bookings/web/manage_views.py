@@ -25,6 +25,7 @@ from bookings.links import open_manage_link
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy
 from bookings.pricing import move_prices
 from bookings.rules import change_deadline, client_can_change
+from bookings.screening_gate import settle_questionnaire_needed
 from bookings.web.flow import (
     build_picker,
     local,
@@ -35,6 +36,7 @@ from bookings.web.flow import (
 )
 from bookings.web.flow_forms import ANY, CancelForm, PickerQueryForm
 from bookings.web.flow_views import picker_response
+from intake.session import proven_questionnaire
 
 
 def _by_link(view):
@@ -82,6 +84,8 @@ def _page(
 @_by_link
 def manage(request: HttpRequest, appointment: Appointment, token: str):
     """The booking: what, when, with whom, the price; move or cancel while the rules allow it."""
+    if appointment.questionnaire_needed:  # back from the questionnaire link in the confirmation
+        settle_questionnaire_needed(appointment=appointment, questionnaire=proven_questionnaire(request))
     return _page(request, "bookings/manage/detail.html", appointment, token)
 
 

@@ -2,8 +2,10 @@
 
 The page offers real free times (the availability engine), finds the client's valid questionnaire
 by e-mail (staff may; it is their job) and shows its screening for the chosen service as flags.
-A screening refusal is shown with its reason; a manager may book anyway with a recorded reason,
-which `book_appointment` checks again (the permission lives in the domain layer too).
+`book_appointment` itself always uses that questionnaire (bookings/screening_gate.py): it cannot
+be left out, and without one the booking is marked "questionnaire needed". A screening refusal is
+shown with its reason, for staff; a manager may book anyway with a recorded reason, unless the
+reason is absolute (the domain checks both).
 """
 
 from django.contrib import messages
@@ -41,6 +43,19 @@ def _questionnaire(email: str) -> Questionnaire | None:
     return Questionnaire.objects.prefetch_related("clearances").latest_valid_for_email(email)
 
 
+def _booked_message(appointment) -> str:
+    values = {"name": appointment.client_name}
+    if appointment.questionnaire_needed:
+        return (
+            _(
+                "Booked, as “questionnaire needed”: %(name)s has been sent a confirmation with the link "
+                "to the health questionnaire."
+            )
+            % values
+        )
+    return _("Booked. %(name)s has been sent a confirmation.") % values
+
+
 @staff_view("manage_bookings", methods=("GET", "HEAD", "POST"))
 def book(request):
     """/staff/book/: choose service, therapist (or anyone), day and a free time; the client; book."""
@@ -48,24 +63,20 @@ def book(request):
         form, search = StaffBookingForm(request.POST), SlotSearchForm(request.POST)
         appointment, refusal = _book(request, form) if form.is_valid() else (None, None)
         if appointment is not None:
-            messages.success(
-                request,
-                _("Booked. %(name)s has been sent a confirmation.") % {"name": appointment.client_name},
-            )
+            messages.success(request, _booked_message(appointment))
             return redirect("staff:appointment", pk=appointment.pk)
         return _book_page(request, form, search, refusal=refusal, status=400)
     params = request.GET.copy()
     params.setdefault("date", today().isoformat())
     search = SlotSearchForm(params if "service" in request.GET else None, initial={"date": today()})
-    form = StaffBookingForm(initial={**params.dict(), "attach_questionnaire": True})
+    form = StaffBookingForm(initial=params.dict())
     return _book_page(request, form, search, status=400 if search.is_bound and not search.is_valid() else 200)
 
 
 def _book(request, form: StaffBookingForm):
-    """Book the valid form (the domain e-mails the client): (appointment, None), or (None, a screening
-    refusal or None) with the reason added to the form."""
+    """Book the valid form (the domain e-mails the client, and uses their valid questionnaire on file):
+    (appointment, None), or (None, a screening refusal or None) with the reason added to the form."""
     data = form.cleaned_data
-    questionnaire = _questionnaire(data["client_email"]) if data["attach_questionnaire"] else None
     try:
         appointment = book_appointment(
             service=data["service"],
@@ -74,7 +85,6 @@ def _book(request, form: StaffBookingForm):
             client_name=data["client_name"],
             client_email=data["client_email"],
             client_phone=data["client_phone"],
-            questionnaire=questionnaire,
             source=AppointmentSource.STAFF,
             idempotency_key=data["key"],
             user=request.user,

@@ -161,3 +161,9 @@ def make_questionnaire(
         valid_until=valid_until,
         screening=screening or {},
     )
+
+
+def clear_questionnaire(email: str = "client@example.com", *, valid_days: int = 180) -> Questionnaire:
+    """A healthy adult's questionnaire: valid, and every technique kind may be booked."""
+    screening = {kind: {"outcome": "proceed", "reasons": []} for kind in Technique.Kind.values}
+    return make_questionnaire(email=email, screening=screening, valid_days=valid_days)

@@ -22,6 +22,7 @@ from intake.models import Clearance, Outcome
 from tests.bookings.factories import (
     MONDAY,
     at,
+    clear_questionnaire,
     make_appointment,
     make_questionnaire,
     make_room,
@@ -68,6 +69,8 @@ def book(studio, now, **overrides):
         "now": now,
     }
     values.update(overrides)
+    if "questionnaire" not in values and values.get("source", "online") == "online":
+        values["questionnaire"] = clear_questionnaire(values["client_email"])  # online needs one
     return book_appointment(**values)
 
 

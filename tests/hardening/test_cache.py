@@ -27,6 +27,7 @@ from bookings.money import format_money
 from common import cache as page_cache_module
 from common.cache import GENERATION_KEYS, current_generation, storable
 from reflexology.models import BodySystem, Technique, Zone
+from tests.bookings.factories import clear_questionnaire
 
 PROJECT = Path(__file__).resolve().parents[2]
 HARDENING_URLS = "tests.hardening.urls"
@@ -234,6 +235,7 @@ def test_a_booking_takes_its_time_out_of_the_cached_availability(
             therapist=Therapist.objects.get(slug=slot["therapist"]),
             client_name="Cache Test",
             client_email="cache@example.com",
+            questionnaire=clear_questionnaire("cache@example.com"),
         )
     after = fetch(client, path)
     assert after["X-Page-Cache"] == "miss"
@@ -256,6 +258,7 @@ def test_a_booking_leaves_the_reference_pages_in_the_cache(
             therapist=Therapist.objects.get(slug=slot["therapist"]),
             client_name="Cache Test",
             client_email="cache@example.com",
+            questionnaire=clear_questionnaire("cache@example.com"),
         )
     for page in ("/techniques/", "/foot-map/", "/prices/"):
         assert fetch(client, page)["X-Page-Cache"] == "hit", page

@@ -21,6 +21,7 @@ from common.middleware import REQUEST_ID
 from intake.models import Outcome
 from intake.questionnaires import ClientDetails, submit_questionnaire
 from reflexology.models import Technique
+from tests.bookings.factories import clear_questionnaire
 
 
 def as_json_lines(records) -> list[dict]:
@@ -124,6 +125,7 @@ def book_one(service, slot):
         client_name="Secret Name",
         client_email="secret@example.com",
         client_phone="+7 900 000-11-22",
+        questionnaire=clear_questionnaire("secret@example.com"),
     )
 
 

@@ -36,6 +36,7 @@ def fixture_rules(variant: str = PolicyVariant.SEED) -> RuleSet:
 
 SEED_RULES = fixture_rules(PolicyVariant.SEED)
 RECOMMENDED_RULES = fixture_rules(PolicyVariant.RECOMMENDED)
+STRICT_RULES = fixture_rules(PolicyVariant.STRICT)
 
 
 @pytest.fixture

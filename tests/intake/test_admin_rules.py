@@ -164,3 +164,38 @@ def test_rules_version_changes_when_a_rule_changes(rules_in_db):
     )
 
     assert load_rules().version != before
+
+
+def test_a_manager_chooses_the_stricter_pregnancy_reading(client, manager):
+    second_trimester = {
+        "pregnancy": True,
+        "pregnancy_weeks": "t2",
+        "pregnancy_complications": ["none"],
+        "pregnancy_midwife_knows": "yes",
+    }
+    condition = Condition.objects.get(key="pregnancy")
+    assert screen(second_trimester, techniques=[]).outcome_for("relaxing") == "needs_clearance"
+
+    client.post(
+        reverse("admin:intake_condition_changelist"),
+        {"action": "use_strict_policy", "_selected_action": [condition.pk]},
+    )
+
+    assert PolicyChoice.objects.get(condition=condition).variant == "strict"
+    assert screen(second_trimester, techniques=[]).outcome_for("relaxing") == "decline"
+    # The stricter reading keeps the seed-strict rules (reflexology stays declined in T3).
+    third = {**second_trimester, "pregnancy_weeks": "t3"}
+    assert screen(third, techniques=[]).outcome_for("reflexology") == "decline"
+
+
+def test_a_note_for_a_pregnancy_says_its_week_and_none_is_offered_for_an_absolute_condition(manager):
+    from intake.admin import ClearanceForm
+
+    form = ClearanceForm(
+        data={"condition_key": "pregnancy", "issued_on": "2026-12-01", "valid_until": "2027-01-01"}
+    )
+
+    assert not form.is_valid()
+    assert "covers only that trimester" in str(form.errors["pregnancy_week"])
+    offered = {value for value, _label in form.fields["condition_key"].choices}
+    assert "pregnancy" in offered and "fever" not in offered and "blood_clot_current" not in offered

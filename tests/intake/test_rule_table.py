@@ -12,7 +12,7 @@ import pytest
 
 from intake.models import PolicyVariant
 from intake.screening import screen
-from tests.intake.conftest import RECOMMENDED_RULES, SEED_RULES, fixture_rows
+from tests.intake.conftest import RECOMMENDED_RULES, SEED_RULES, STRICT_RULES, fixture_rows
 
 Y, N, NS = "yes", "no", "not_sure"
 KIND = {
@@ -24,7 +24,7 @@ KIND = {
     "DV": "devices",
 }
 TODAY = date(2026, 11, 21)
-SEED, RECOMMENDED, BOTH = "seed", "recommended", "both"
+SEED, RECOMMENDED, STRICT, BOTH = "seed", "recommended", "strict", "both"
 
 
 def expected(spec: str) -> dict[str, str]:
@@ -52,7 +52,7 @@ CASES = [
     ("fever-with-cough-counts-as-infection", {"fever": Y, "fever_symptoms": Y}, BOTH, "ALL=decline"),
     ("acute-infection", {"acute_infection": Y, "infection_stomach": N}, BOTH, "ALL=decline"),
     ("chronic-flare", {"chronic_flare": Y, "flare_treatment_change": N}, BOTH, "ALL=decline"),
-    ("chronic-flare-unsure", {"chronic_flare": NS}, BOTH, "ALL=needs_clearance>proceed_with_note"),
+    ("chronic-flare-unsure", {"chronic_flare": NS}, BOTH, "ALL=decline"),
     (
         "organ-disease",
         {"organ_disease": Y, "organ_specialist": Y},
@@ -309,8 +309,23 @@ CASES = [
             "wound_kind": "open",
             "wound_side": "right",
         },
-        BOTH,
+        RECOMMENDED,
         "RX,TH=decline CL,RL,TO,DV=needs_clearance>avoid_area",
+    ),
+    (
+        "diabetes-with-foot-sores-seed-declines-any-wound",
+        {
+            "diabetes": Y,
+            "diabetes_insulin": N,
+            "diabetes_numb": N,
+            "diabetes_sores": Y,
+            "diabetes_checked": Y,
+            "open_wound": Y,
+            "wound_kind": "open",
+            "wound_side": "right",
+        },
+        SEED,
+        "ALL=decline",
     ),
     ("neuropathy", {"neuropathy": Y, "neuropathy_cause": "other"}, BOTH, "TH,DV=decline RX,CL,RL,TO=modify"),
     ("epilepsy-controlled", {"epilepsy": Y, "epilepsy_recent": N}, BOTH, "ALL=proceed_with_note"),
@@ -427,6 +442,28 @@ CASES = [
         "TH,DV=decline RX,TO,CL,RL=needs_clearance>avoid_area",
     ),
     (
+        "pregnancy-second-trimester-strict",
+        {
+            "pregnancy": Y,
+            "pregnancy_weeks": "t2",
+            "pregnancy_complications": ["none"],
+            "pregnancy_midwife_knows": Y,
+        },
+        STRICT,
+        "ALL=decline",
+    ),
+    (
+        "pregnancy-third-trimester-strict",
+        {
+            "pregnancy": Y,
+            "pregnancy_weeks": "t3",
+            "pregnancy_complications": ["none"],
+            "pregnancy_midwife_knows": Y,
+        },
+        STRICT,
+        "RX,TH,DV=decline TO,CL,RL=needs_clearance>avoid_area",
+    ),
+    (
         "pregnancy-midwife-not-told",
         {
             "pregnancy": Y,
@@ -540,14 +577,20 @@ CASES = [
     (
         "open-wound-left-foot",
         {"open_wound": Y, "wound_kind": "open", "wound_side": "left"},
-        BOTH,
+        RECOMMENDED,
         "ALL=avoid_area",
+    ),
+    (
+        "open-wound-left-foot-seed",
+        {"open_wound": Y, "wound_kind": "open", "wound_side": "left"},
+        SEED,
+        "ALL=decline",
     ),
     (
         "infected-wound-right-foot",
         {"open_wound": Y, "wound_kind": "infected", "wound_side": "right"},
         BOTH,
-        "ALL=avoid_area",
+        "ALL=decline",
     ),
     (
         "open-wounds-both-feet",
@@ -582,7 +625,13 @@ CASES = [
     ("nail-fungus", {"nail_fungus": Y}, BOTH, "ALL=avoid_area"),
     ("plantar-warts", {"plantar_warts": Y}, BOTH, "ALL=avoid_area"),
     ("skin-flare-on-the-feet", {"skin_condition": Y, "skin_state": "flare_feet"}, BOTH, "ALL=decline"),
-    ("skin-flare-on-the-legs", {"skin_condition": Y, "skin_state": "flare_legs"}, BOTH, "ALL=avoid_area"),
+    (
+        "skin-flare-on-the-legs",
+        {"skin_condition": Y, "skin_state": "flare_legs"},
+        RECOMMENDED,
+        "ALL=avoid_area",
+    ),
+    ("skin-flare-on-the-legs-seed", {"skin_condition": Y, "skin_state": "flare_legs"}, SEED, "ALL=decline"),
     ("skin-condition-calm-seed", {"skin_condition": Y, "skin_state": "calm"}, SEED, "ALL=decline"),
     (
         "skin-condition-calm-recommended",
@@ -607,13 +656,13 @@ CASES = [
         "injury-healing-left-foot",
         {"recent_injury": Y, "injury_stage": "healing", "injury_where": "left_foot"},
         BOTH,
-        "ALL=avoid_area",
+        "TO=needs_clearance>avoid_area CL,RL,RX,TH,DV=avoid_area",
     ),
     (
         "injury-healing-right-foot",
         {"recent_injury": Y, "injury_stage": "healing", "injury_where": "right_foot"},
         BOTH,
-        "ALL=avoid_area",
+        "TO=needs_clearance>avoid_area CL,RL,RX,TH,DV=avoid_area",
     ),
     (
         "injuries-healing-both-feet",
@@ -625,7 +674,7 @@ CASES = [
         "injury-healing-leg",
         {"recent_injury": Y, "injury_stage": "healing", "injury_where": "leg"},
         BOTH,
-        "ALL=avoid_area",
+        "TO=needs_clearance>avoid_area CL,RL,RX,TH,DV=avoid_area",
     ),
     (
         "injury-in-rehabilitation",
@@ -785,7 +834,11 @@ def _params():
 
 
 def _rules(variant):
-    return SEED_RULES if variant == PolicyVariant.SEED else RECOMMENDED_RULES
+    return {
+        PolicyVariant.SEED: SEED_RULES,
+        PolicyVariant.RECOMMENDED: RECOMMENDED_RULES,
+        PolicyVariant.STRICT: STRICT_RULES,
+    }[variant]
 
 
 @pytest.mark.parametrize(("answers", "variant", "spec"), list(_params()))

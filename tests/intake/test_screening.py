@@ -51,7 +51,7 @@ def test_a_current_clot_declines_everything():
 
 
 def test_a_wound_on_one_foot_avoids_that_foot_and_offers_a_one_foot_session():
-    screening = run({"open_wound": True, "wound_kind": "open", "wound_side": "left"})
+    screening = run({"open_wound": True, "wound_kind": "open", "wound_side": "left"}, RECOMMENDED_RULES)
 
     assert screening.outcome_for("classical") == "avoid_area"
     assert screening.areas_for("classical") == ["foot_left"]
@@ -59,7 +59,7 @@ def test_a_wound_on_one_foot_avoids_that_foot_and_offers_a_one_foot_session():
 
 
 def test_wounds_on_both_soles_decline_with_a_kind_reason():
-    screening = run({"open_wound": True, "wound_kind": "open", "wound_side": "both"})
+    screening = run({"open_wound": True, "wound_kind": "open", "wound_side": "both"}, RECOMMENDED_RULES)
 
     assert screening.outcome_for("relaxing") == "decline"
     assert "Both of your feet need a rest" in screening.reasons_for("relaxing")[0]
@@ -114,9 +114,9 @@ def test_areas_and_modifiers_accumulate_under_a_stricter_headline():
     screening = run(
         {
             **T2_PREGNANCY,
-            "open_wound": True,
-            "wound_kind": "open",
-            "wound_side": "right",
+            "recent_injury": True,
+            "injury_stage": "healing",
+            "injury_where": "right_foot",
             "blood_thinners": True,
             "thinners_reason": "heart",
             "thinners_bruise": "no",

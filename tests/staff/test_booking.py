@@ -32,7 +32,6 @@ def booking(studio, **changes):
         "client_name": "Phoebe Phone",
         "client_email": "phoebe@example.com",
         "client_phone": "+7 900 555-00-11",
-        "attach_questionnaire": "on",
         "key": "k-1",
     }
     data.update(changes)
@@ -179,14 +178,65 @@ def test_the_clients_valid_questionnaire_is_attached_by_email(client, studio):
     assert Appointment.objects.get(client_email="phoebe@example.com").questionnaire == questionnaire
 
 
-def test_staff_may_book_without_attaching_it(client, studio):
+def test_unticking_the_old_attach_box_cannot_leave_the_questionnaire_out(client, studio):
     make_questionnaire(email="phoebe@example.com", screening=DECLINED)
     client.force_login(studio.user("reception"))
 
-    response = client.post(BOOK, booking(studio, attach_questionnaire=None))
+    response = client.post(BOOK, {**booking(studio), "attach_questionnaire": ""})
 
-    assert response.status_code == 302
-    assert Appointment.objects.get(client_email="phoebe@example.com").questionnaire is None
+    assert response.status_code == 400
+    assert not Appointment.objects.filter(client_email="phoebe@example.com").exists()
+
+
+def test_a_desk_booking_without_a_questionnaire_is_marked_and_sends_the_link(
+    client, studio, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(studio.user("reception"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(BOOK, booking(studio), follow=True)
+
+    appointment = Appointment.objects.get(client_email="phoebe@example.com")
+    assert appointment.questionnaire_needed and appointment.questionnaire is None
+    assert "questionnaire needed" in response.content.decode()
+    assert "/intake/?next=" in mailoutbox[-1].body
+    day = client.get(reverse("staff:dashboard"), {"date": TUESDAY.isoformat()}).content.decode()
+    assert "Questionnaire needed" in day
+
+
+def test_refusals_shown_to_staff_are_written_for_staff(client, studio):
+    make_questionnaire(
+        email="phoebe@example.com",
+        screening={"classical": {"outcome": "decline", "reasons": ["Kind words."], "conditions": ["fever"]}},
+    )
+    client.force_login(studio.user("reception"))
+
+    html = client.post(BOOK, booking(studio)).content.decode()
+
+    assert "The screening declines Classical: fever." in html
+
+
+def test_an_absolute_refusal_offers_no_override_even_to_a_manager(client, studio):
+    make_questionnaire(
+        email="phoebe@example.com",
+        screening={
+            "classical": {
+                "outcome": "decline",
+                "reasons": ["Kind words."],
+                "conditions": ["fever"],
+                "absolute_conditions": ["fever"],
+            }
+        },
+    )
+    client.force_login(studio.user("manager"))
+
+    refused = client.post(BOOK, booking(studio)).content.decode()
+    insisted = client.post(BOOK, booking(studio, override_reason="She insisted")).content.decode()
+
+    assert 'name="override_reason"' not in refused
+    assert "This reason is absolute" in refused
+    assert "No override is possible" in insisted
+    assert not Appointment.objects.filter(client_email="phoebe@example.com").exists()
 
 
 @pytest.mark.parametrize(

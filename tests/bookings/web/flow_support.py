@@ -12,7 +12,7 @@ from bookings.links import manage_link_token
 from bookings.models import Level
 from bookings.web.flow import sign_slot
 from intake.session import SESSION_KEY
-from tests.bookings.factories import at, make_questionnaire, make_service, make_therapist
+from tests.bookings.factories import at, clear_questionnaire, make_questionnaire, make_service, make_therapist
 
 CLASSICAL_OK = {"classical": {"outcome": "proceed", "reasons": []}}
 
@@ -68,6 +68,8 @@ def ready_client(client, *, screening=None, email="maria@example.com"):
 
 
 def book(studio, *, start=None, therapist=None, email="maria@example.com", **kwargs):
+    if kwargs.get("source", "online") == "online":
+        kwargs.setdefault("questionnaire", clear_questionnaire(email))  # online bookings need one
     return book_appointment(
         service=studio["service"],
         start=start or at(studio["day"], "10:00"),
