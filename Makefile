@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# The address in the e-mails' links (the manage link): this server's, unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/bookings -x"`.
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in this process.
@@ -42,7 +44,7 @@ demo: data
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (staff area: /staff/, see README for the demo logins)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

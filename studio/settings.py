@@ -4,6 +4,7 @@ With no variable set the site runs in development mode on a SQLite file in the p
 Production sets DEBUG=0 and must then provide SECRET_KEY and ALLOWED_HOSTS (see README.md).
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -107,10 +108,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL picks the engine: postgres://user@host:5432/name or sqlite:///path.
+# The development server serves each request on a new thread with its own connection: kept open
+# (CONN_MAX_AGE) they pile up, one per thread, until PostgreSQL refuses everyone. Not under runserver.
+DEV_SERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_max_age=0 if DEV_SERVER else env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -374,8 +378,9 @@ AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
 
 # --- Booking flow ---------------------------------------------------------------------------
 # The site's own address, for the absolute links in e-mails (the manage link, the calendar
-# file), which are sent by tasks outside any request. No trailing slash needed.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# file), which are sent by tasks outside any request. No trailing slash needed. `make run` sets it
+# from PORT; with DEBUG=0 it must be set, https, and its host in ALLOWED_HOSTS (studio/checks.py).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 # How long a step of /book/ stays usable (the signed choice of time carried between the steps).
 BOOKING_FLOW_MAX_AGE = env_int("BOOKING_FLOW_MAX_AGE", 60 * 60 * 6)
 # --- End of Booking flow --------------------------------------------------------------------

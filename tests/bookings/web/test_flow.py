@@ -562,7 +562,7 @@ def test_any_therapist_at_the_same_price_books_without_asking_again(client, stud
         pytest.param(lambda: "", id="empty"),
         pytest.param(lambda: "garbage", id="garbage"),
         pytest.param(lambda: "x" * 3000, id="3000-characters"),
-        # made inside the test: a signed token carries a timestamp, and test ids must not differ between workers
+        # made inside the test: a signed token carries a timestamp; test ids must not differ between workers
         pytest.param(lambda: signing.dumps({"slot": "nope"}, salt=CONFIRM_SALT), id="signed-without-a-slot"),
     ],
 )

@@ -68,14 +68,16 @@ def test_a_slot_token_round_trips():
             id="signed-start-as-text",
         ),
         pytest.param(
-            lambda: signing.dumps({"v": 5, "s": 1800000000, "t": ""}, salt=SLOT_SALT), id="signed-service-as-number"
+            lambda: signing.dumps({"v": 5, "s": 1800000000, "t": ""}, salt=SLOT_SALT),
+            id="signed-service-as-number",
         ),
         pytest.param(
             lambda: signing.dumps({"v": "classical-60", "s": 10**20, "t": ""}, salt=SLOT_SALT),
             id="signed-start-out-of-range",
         ),
         pytest.param(
-            lambda: signing.dumps({"v": "classical-60", "s": True, "t": ""}, salt=SLOT_SALT), id="signed-start-as-bool"
+            lambda: signing.dumps({"v": "classical-60", "s": True, "t": ""}, salt=SLOT_SALT),
+            id="signed-start-as-bool",
         ),
     ],
 )
