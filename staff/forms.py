@@ -349,3 +349,25 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             raise ValidationError(_("The end date cannot be before the start date."))
         return cleaned
+
+
+class QuestionnaireLookupForm(forms.Form):
+    """/staff/book/questionnaire/'s query (htmx, as the desk types): the client's e-mail and the service.
+
+    Anything a form field refuses (a NUL byte, which PostgreSQL cannot compare, an address too long)
+    counts as not given: the lookup then shows nothing rather than an error.
+    """
+
+    email = forms.EmailField(required=False, max_length=254)
+    service = forms.SlugField(required=False)
+
+    @classmethod
+    def from_query(cls, query) -> dict:
+        form = cls(
+            {
+                "email": query.get("client_email") or query.get("email") or "",
+                "service": query.get("service", ""),
+            }
+        )
+        form.is_valid()
+        return {"email": form.cleaned_data.get("email", ""), "service": form.cleaned_data.get("service", "")}

@@ -298,26 +298,62 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json'; got {LOG_FORMAT!r}.")
+# Signed links are keys (anyone holding one acts as the client): every handler masks their tokens, and
+# any long token, in every record, Django's own included (common/logging.py, SignedLinkFilter). The
+# path prefixes of the links whose last part is a token (tests check every <token> route is listed):
+LOG_MASKED_PATHS = ("/appointments/", "/book/done/", "/intake/continue/", "/intake/result/")
+# Errors reach a person: a 500 e-mails ADMINS (comma-separated addresses) when DEBUG is off.
+ADMINS = env_list("ADMINS")
+_LOG_FILTERS = ["request_id", "signed_links"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "common.logging.RequestIdFilter"},
+        "signed_links": {"()": "common.logging.SignedLinkFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "common.logging.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": _LOG_FILTERS},
+        # runserver's access lines (replacing Django's default handler, which has no filter).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": _LOG_FILTERS,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": [*_LOG_FILTERS, "require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default "django" handlers (which have no filter); records still reach the root.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # django-axes announces itself at INFO on every start-up; its warnings (lockouts) still show.
         "axes": {"level": "WARNING"},
     },
 }
+
+# Optional: errors to Sentry as well, when SENTRY_DSN is set (sentry-sdk). No personal data is sent, and
+# signed links are masked there too.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from common.logging import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
 # --- The studio -----------------------------------------------------------------------------
 STUDIO_NAME = env_str("STUDIO_NAME", "Sole & Calm")
@@ -434,6 +470,9 @@ RATE_LIMITS = {
     "bookings:book_confirm": (20, 3600),
     "bookings:manage_move": (20, 3600),
     "bookings:manage_cancel": (10, 3600),
+    # Sign-in attempts from one address, whatever user names they try (django-axes locks each user name
+    # and address pair after AXES_FAILURE_LIMIT; this is the ceiling across names, for a whole desk).
+    "staff:login": (env_int("STAFF_SIGN_IN_LIMIT", 20), 15 * 60),
 }
 # Any request body larger than this is refused with a 413 before it is read (common/middleware.py);
 # above the largest thing a form takes (10 MB images in the admin, which say so themselves):
