@@ -85,6 +85,8 @@ from bookings.models import (
     Therapist,
 )
 from common.logging import log_event
+from common.phones import INVALID as INVALID_PHONE
+from common.phones import InvalidPhone, to_e164
 from intake.models import BOOKABLE, Outcome
 
 OVERLAP_CONSTRAINTS = {"appointment_no_therapist_overlap", "appointment_no_room_overlap"}
@@ -526,8 +528,10 @@ def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
         raise BookingError(
             _("Please enter a valid e-mail address, so that we can send your booking.")
         ) from None
-    if len(phone) > 40:
-        raise BookingError(_("Please enter a shorter phone number."))
+    try:
+        phone = to_e164(phone)  # stored in E.164 (common/phones.py)
+    except InvalidPhone:
+        raise BookingError(str(INVALID_PHONE)) from None
     return _ClientDetails(name=name, email=email, phone=phone)
 
 

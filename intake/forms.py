@@ -1,7 +1,6 @@
 """The questionnaire form, built from the rules (a new condition is a new question, no code)."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -9,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import PhoneField
 from intake.models import Answer, FollowUp, Group, Questionnaire
 from intake.questionnaires import ClientDetails
 from intake.rules import ConditionSpec, FollowUpSpec, RuleSet
@@ -28,7 +28,6 @@ GROUP_INTROS = {
     Group.WELLBEING: _("Last few: medicines, meals and how you are feeling in yourself."),
 }
 ANSWER_CHOICES = [(Answer.YES, _("Yes")), (Answer.NO, _("No")), (Answer.NOT_SURE, _("Not sure"))]
-PHONE = re.compile(r"^[0-9+()\-.\s]{5,40}$")
 
 
 AUTOCOMPLETE = {
@@ -89,7 +88,7 @@ class QuestionnaireForm(forms.Form):
         max_length=254,
         help_text=_("We send your result here, and a link if you want to update your answers later."),
     )
-    client_phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    client_phone = PhoneField(label=_("Phone (optional)"), required=False)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -240,14 +239,6 @@ class QuestionnaireForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please tell us your name."))
         return name
-
-    def clean_client_phone(self):
-        phone = self.cleaned_data["client_phone"].strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(
-                _("Please use digits, spaces and + ( ) - only, e.g. +7 495 123-45-67.")
-            )
-        return phone
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

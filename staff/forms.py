@@ -20,6 +20,7 @@ from bookings.models import (
     Therapist,
     TimeOff,
 )
+from common.phones import PhoneField
 from staff.notes import NOTE_MAX_LENGTH
 from staff.reports import MAX_WEEKS, METRICS
 from staff.scheduling import Decision
@@ -172,7 +173,7 @@ class StaffBookingForm(SlotSearchForm):
         label=_("Client's e-mail"),
         help_text=_("The confirmation goes here; it also finds their health questionnaire."),
     )
-    client_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    client_phone = PhoneField(label=_("Phone"), required=False)
     attach_questionnaire = forms.BooleanField(
         label=_("Attach their valid questionnaire (its screening applies)"), required=False, initial=True
     )

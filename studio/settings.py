@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "phonenumber_field",
     "axes",
     "common",
     "studio",
@@ -232,6 +233,9 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_ssl": env_bool("EMAIL_USE_SSL", False),
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    # One file per connection in EMAIL_FILE_PATH (scripts/prod_check.py reads them).
+    MAILERS["default"]["OPTIONS"] = {"file_path": env_str("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sole & Calm <hello@solecalm.example>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -362,6 +366,15 @@ if len(STUDIO_CURRENCY) != 3 or not STUDIO_CURRENCY.isalpha():
     raise ImproperlyConfigured(
         f"STUDIO_CURRENCY must be a three-letter ISO 4217 code such as RUB or EUR; got {STUDIO_CURRENCY!r}."
     )
+# Phone numbers are read as numbers of this country unless they start with + (ISO 3166 code), stored in
+# E.164 and shown in its national format (common/phones.py).
+STUDIO_COUNTRY = (env_str("STUDIO_COUNTRY", "RU") or "RU").upper()
+if len(STUDIO_COUNTRY) != 2 or not STUDIO_COUNTRY.isalpha():
+    raise ImproperlyConfigured(
+        f"STUDIO_COUNTRY must be a two-letter country code such as RU; got {STUDIO_COUNTRY!r}."
+    )
+PHONENUMBER_DEFAULT_REGION = STUDIO_COUNTRY
+PHONENUMBER_DB_FORMAT = "E164"
 STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "12 Linden Lane, first floor")
 STUDIO_PHONE = env_str("STUDIO_PHONE", "+7 495 000-00-00")
 STUDIO_EMAIL = env_str("STUDIO_EMAIL", "hello@solecalm.example")

@@ -82,7 +82,9 @@ def test_one_address_trying_many_user_names_meets_a_ceiling(client, db, desk, si
     # As the probe did: wrong passwords over many names, never AXES_FAILURE_LIMIT for any one of them.
     answers = [
         client.post(
-            "/staff/login/", {"username": f"name-{n}", "password": "Wr0ng-Passw0rd"}, REMOTE_ADDR="198.51.100.9"
+            "/staff/login/",
+            {"username": f"name-{n}", "password": "Wr0ng-Passw0rd"},
+            REMOTE_ADDR="198.51.100.9",
         )
         for n in range(sign_in_ceiling + 5)
     ]

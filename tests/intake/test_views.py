@@ -173,7 +173,12 @@ BAD_INPUT = [
     ("no-terms", {"consent_terms": None}, "consent_terms", "Please confirm the session terms."),
     ("signature-differs", {"signature": "Someone Else"}, "signature", "Please type exactly the name"),
     ("no-name", {"client_name": "   "}, "client_name", "This field is required."),
-    ("bad-phone", {"client_phone": "call me maybe"}, "client_phone", "Please use digits"),
+    (
+        "bad-phone",
+        {"client_phone": "call me maybe"},
+        "client_phone",
+        "Please enter a phone number we can call",
+    ),
     ("minor-without-guardian", {"date_of_birth": "2015-06-01"}, "guardian_name", "parent or guardian"),
     ("bad-choice", {"c_fever": "perhaps"}, "c_fever", "Select a valid choice."),
 ]

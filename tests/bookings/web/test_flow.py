@@ -275,7 +275,7 @@ def test_bad_contact_details_are_refused_and_everything_typed_is_kept(client, st
     assert response.status_code == 400
     page = html(response)
     assert "Please enter a valid e-mail address" in page
-    assert "digits, spaces and + ( ) - only" in page
+    assert "Please enter a phone number we can call" in page
     assert 'value="Maria Client"' in page
     assert 'value="not-an-email"' in page
     assert 'value="call me!"' in page
