@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 from tests.db import kept_for_the_module, quietly, refuse_transactional, uses_module_data
 
@@ -74,13 +75,39 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
+class PatientLiveServer(ThreadedWSGIServer):
+    """The live server with room for a browser's burst of parallel requests (the CSS, scripts and fonts
+    of one page) while the machine is busy: Django's queue of 10 waiting connections overflowed under
+    load, and a static file failed to load."""
+
+    request_queue_size = 128
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_live_server():
+    from django.test.testcases import LiveServerThread
+
+    previous, LiveServerThread.server_class = LiveServerThread.server_class, PatientLiveServer
+    yield
+    LiveServerThread.server_class = previous
+
+
+def failed_request(request) -> str | None:
+    """A sub-resource that failed, or None for one the browser cancelled itself (a page that navigates
+    away while its last requests are in flight: net::ERR_ABORTED), which says nothing about the site."""
+    failure = request.failure or ""
+    if "ERR_ABORTED" in failure:
+        return None
+    return f"request failed: {request.url} ({failure})"
+
+
 @pytest.fixture
 def console_errors(page):
     """Console errors and failed sub-resources seen by `page`; a test asserts it stays empty."""
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    page.on("requestfailed", lambda request: (failed := failed_request(request)) and errors.append(failed))
     return errors
 
 
