@@ -528,6 +528,8 @@ def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
         raise BookingError(
             _("Please enter a valid e-mail address, so that we can send your booking.")
         ) from None
+    if len(phone) > 40:
+        raise BookingError(_("Please enter a shorter phone number."))
     try:
         phone = to_e164(phone)  # stored in E.164 (common/phones.py)
     except InvalidPhone:
