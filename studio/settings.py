@@ -336,6 +336,7 @@ LOGGING = {
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
+            "reporter_class": "common.error_mail.MaskedExceptionReporter",
             "level": "ERROR",
             "filters": [*_LOG_FILTERS, "require_debug_false"],
         },

@@ -59,7 +59,7 @@ def test_the_pages_offer_parameters_to_try(studio, login):
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
-@pytest.mark.parametrize("value", ["\x00", "a\x00b", "x@example.com\x00"])
+@pytest.mark.parametrize("value", ["\x00", "x@example.com\x00"], ids=["nul", "e-mail-with-nul"])
 def test_a_nul_byte_in_any_parameter_is_never_a_500(name, value, studio, login):
     client = login(studio.user("manager"))
     url = url_for(name, studio, NO_EXTRAS)
@@ -68,11 +68,11 @@ def test_a_nul_byte_in_any_parameter_is_never_a_500(name, value, studio, login):
     names = KNOWN | parameters_of(page.content.decode())
 
     for parameter in sorted(names):
-        for headers in ({}, {"HX-Request": "true"}):
-            response = client.get(url, {parameter: value}, headers=headers)
-            assert response.status_code < 500, (url, parameter, response.status_code)
-    everything = client.get(url, dict.fromkeys(names, value))
-    assert everything.status_code < 500
+        response = client.get(url, {parameter: value})
+        assert response.status_code < 500, (url, parameter, response.status_code)
+    for headers in ({}, {"HX-Request": "true"}):  # the htmx requests read the same parameters
+        everything = client.get(url, dict.fromkeys(names, value), headers=headers)
+        assert everything.status_code < 500, (url, headers, everything.status_code)
     # A real value next to a NUL one: the page still answers, with the good one understood.
     mixed = client.get(url, {"date": MONDAY.isoformat(), **{p: value for p in names if p != "date"}})
     assert mixed.status_code < 500
