@@ -55,7 +55,8 @@ def test_the_pages_offer_parameters_to_try(studio, login):
     found = set()
     for name in GET_PAGES:
         found |= parameters_of(client.get(url_for(name, studio, NO_EXTRAS)).content.decode())
-    assert {"date", "service"} <= found
+    assert "date" in found
+    assert len(found) >= 4, found
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
