@@ -179,4 +179,3 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         before_send_transaction=_scrub_event,
         traces_sample_rate=0,
     )
-
