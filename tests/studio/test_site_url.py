@@ -1,5 +1,6 @@
 """SITE_URL: `make run` derives it from PORT; with DEBUG off the site refuses to start without a good one."""
 
+import os
 import shutil
 import subprocess
 
@@ -65,6 +66,7 @@ def test_make_run_derives_site_url_from_port():
     result = subprocess.run(
         [shutil.which("make") or "/usr/bin/make", "-n", "run", "PORT=8080"],
         cwd=PROJECT_DIR,
+        env={key: value for key, value in os.environ.items() if key not in {"SITE_URL", "PORT"}},
         capture_output=True,
         text=True,
         timeout=60,
