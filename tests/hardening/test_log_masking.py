@@ -112,3 +112,19 @@ def test_the_500_email_to_admins_masks_the_link(studio, settings, error_client, 
     assert token not in sent.subject
     assert token not in sent.body
     assert all(token not in str(alternative) for alternative in getattr(sent, "alternatives", []))
+
+
+def test_sentry_stays_off_unless_configured_and_masks_what_it_would_send():
+    import sentry_sdk
+
+    from common.logging import _scrub_event
+
+    assert not settings.SENTRY_DSN
+    assert not sentry_sdk.get_client().is_active()
+    event = {
+        "request": {"url": f"https://studio.example.com/appointments/{FAKE_TOKEN}/", "query_string": ""},
+        "logentry": {"message": "Not Found: %s", "params": [f"/appointments/{FAKE_TOKEN}/"]},
+        "exception": {"values": [{"value": f"no appointment for {FAKE_TOKEN}"}]},
+    }
+    assert FAKE_TOKEN not in str(_scrub_event(event))
+    assert "/appointments/[masked]/" in str(_scrub_event(event))
