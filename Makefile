@@ -5,18 +5,22 @@ SHELL := /bin/bash
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# The address in the e-mails' links (the manage link): this server's, unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/bookings -x"`.
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup run test lint format data demo bench clean
+.PHONY: help setup run test lint format data demo bench clean prod-check restore-check
 
 help:
 	@echo "make run    set up (virtualenv, Python and npm packages, database, content, demo data) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and import-linter (the arrows between the apps)"
 	@echo "make bench  run the benchmark scripts in bench/"
+	@echo "make prod-check     run the production set-up locally (gunicorn, db_worker, PostgreSQL, Redis) and book through it"
+	@echo "make restore-check  back up DATABASE_URL (or DUMP=file), restore it into a scratch database and run check"
 
 $(VENV)/.installed: pyproject.toml
 	@python_bin=$$(scripts/find-python) || exit 1; \
@@ -42,7 +46,7 @@ demo: data
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (staff area: /staff/, see README for the demo logins)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -59,6 +63,16 @@ format: setup
 bench: setup
 	$(PY) bench/availability.py
 	$(PY) bench/load.py
+
+# The production configuration, started locally and driven over HTTP (scripts/prod_check.py).
+PROD_CHECK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/studio
+PROD_CHECK_REDIS_URL ?= redis://127.0.0.1:6379/0
+prod-check: setup
+	DATABASE_URL=$(PROD_CHECK_DATABASE_URL) REDIS_URL=$(PROD_CHECK_REDIS_URL) $(PY) scripts/prod_check.py
+
+# DUMP=path/to/file.dump restores that file; without it DATABASE_URL is backed up first.
+restore-check: setup
+	DATABASE_URL=$${DATABASE_URL:-$(PROD_CHECK_DATABASE_URL)} PYTHON=$(PY) deploy/restore-check.sh $(DUMP)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache db.sqlite3 page-cache

@@ -119,7 +119,8 @@ class BenchSite:
             "MEDIA_ROOT": str(self.folder / "media"),
             "DATABASE_URL": self.database_url,
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            # As production must (studio/checks.py): https, a host in ALLOWED_HOSTS. TLS would be nginx's.
+            "SITE_URL": f"https://127.0.0.1:{self.port}",
             # Its own keys when REDIS_URL points at a shared Redis.
             "CACHE_KEY_PREFIX": f"studio-bench-{self.port}",
             "PYTHONPATH": str(PROJECT),

@@ -100,6 +100,8 @@ from bookings.notifications import notify_booked, notify_cancelled, notify_resch
 from bookings.pricing import price_after_move, price_with
 from bookings.rules import check_changeable, notice_for
 from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
+from common.phones import INVALID as INVALID_PHONE
+from common.phones import InvalidPhone, to_e164
 
 # Re-exported: callers import the errors and the screening check from here.
 __all__ = [
@@ -414,6 +416,10 @@ def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
         ) from None
     if len(phone) > 40:
         raise BookingError(_("Please enter a shorter phone number."))
+    try:
+        phone = to_e164(phone)  # stored in E.164 (common/phones.py)
+    except InvalidPhone:
+        raise BookingError(str(INVALID_PHONE)) from None
     return _ClientDetails(name=name, email=email, phone=phone)
 
 

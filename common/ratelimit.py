@@ -92,7 +92,8 @@ def too_many(request, *, retry_after: int):
     kept = [
         (name, value)
         for name, values in request.POST.lists()
-        if name != "csrfmiddlewaretoken"
+        # never a password: the page would write it back into its HTML
+        if name != "csrfmiddlewaretoken" and "password" not in name
         for value in values
     ]
     context = {"retry_minutes": max(1, math.ceil(retry_after / 60)), "kept": kept, "action": request.path}

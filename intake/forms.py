@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-import re
 from dataclasses import dataclass
 
 from django import forms
@@ -12,14 +11,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import PhoneField
 from intake import question_groups as groups
 from intake.models import Answer, Questionnaire
 from intake.questionnaires import ClientDetails
 from intake.rules import RuleSet
 from intake.screening import age_on
-
-PHONE = re.compile(r"^[0-9+()\-.\s]{5,40}$")
-
 
 ABOUT_YOU = (
     "client_name",
@@ -62,7 +59,7 @@ class QuestionnaireForm(forms.Form):
         max_length=254,
         help_text=_("We send your result here, and a link if you want to update your answers later."),
     )
-    client_phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    client_phone = PhoneField(label=_("Phone (optional)"), required=False)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         # Typed on the number pad (8 digits), not picked from a calendar: far fewer taps on a phone.
@@ -223,14 +220,6 @@ class QuestionnaireForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please tell us your name."))
         return name
-
-    def clean_client_phone(self):
-        phone = self.cleaned_data["client_phone"].strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(
-                _("Please use digits, spaces and + ( ) - only, e.g. +7 495 123-45-67.")
-            )
-        return phone
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

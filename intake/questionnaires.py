@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.logging import log_event
+from common.phones import INVALID as INVALID_PHONE
+from common.phones import InvalidPhone, to_e164
 from intake.models import Questionnaire
 from intake.rules import RuleSet, load_rules
 from intake.screening import DATE_OF_BIRTH, ScreeningError, screen
@@ -77,13 +79,17 @@ def submit_questionnaire(
         raise ScreeningError(_("We need your consent before we can keep your answers."))
     if not details.signature.strip():
         raise ScreeningError(_("Please sign by typing your name."))
+    try:
+        phone = to_e164(details.phone)  # stored in E.164 (common/phones.py)
+    except InvalidPhone:
+        raise ScreeningError(str(INVALID_PHONE)) from None
     at = at or timezone.now()
     screening = _screen(answers, details.date_of_birth, rules=rules, at=at)
     with transaction.atomic():
         questionnaire = Questionnaire.objects.create(
             client_name=details.name.strip(),
             client_email=details.email.strip(),
-            client_phone=details.phone.strip(),
+            client_phone=phone,
             date_of_birth=details.date_of_birth,
             guardian_name=details.guardian_name.strip(),
             emergency_contact=details.emergency_contact.strip(),

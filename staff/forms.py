@@ -20,6 +20,7 @@ from bookings.models import (
     Therapist,
     TimeOff,
 )
+from common.phones import PhoneField
 from staff.notes import NOTE_MAX_LENGTH
 from staff.reports import MAX_WEEKS, METRICS
 from staff.scheduling import Decision
@@ -177,7 +178,7 @@ class StaffBookingForm(SlotSearchForm):
             "The confirmation goes here; it also finds their health questionnaire, which always applies."
         ),
     )
-    client_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    client_phone = PhoneField(label=_("Phone"), required=False)
     override_reason = forms.CharField(
         label=_("Reason for booking despite the screening (managers only)"),
         max_length=300,
@@ -355,3 +356,25 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             raise ValidationError(_("The end date cannot be before the start date."))
         return cleaned
+
+
+class QuestionnaireLookupForm(forms.Form):
+    """/staff/book/questionnaire/'s query (htmx, as the desk types): the client's e-mail and the service.
+
+    Anything a form field refuses (a NUL byte, which PostgreSQL cannot compare, an address too long)
+    counts as not given: the lookup then shows nothing rather than an error.
+    """
+
+    email = forms.EmailField(required=False, max_length=254)
+    service = forms.SlugField(required=False)
+
+    @classmethod
+    def from_query(cls, query) -> dict:
+        form = cls(
+            {
+                "email": query.get("client_email") or query.get("email") or "",
+                "service": query.get("service", ""),
+            }
+        )
+        form.is_valid()
+        return {"email": form.cleaned_data.get("email", ""), "service": form.cleaned_data.get("service", "")}

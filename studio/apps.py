@@ -7,3 +7,6 @@ class StudioConfig(AppConfig):
 
     name = "studio"
     verbose_name = _("Studio")
+
+    def ready(self):
+        from studio import checks  # noqa: F401  (registers the system checks)

@@ -4,6 +4,7 @@ With no variable set the site runs in development mode on a SQLite file in the p
 Production sets DEBUG=0 and must then provide SECRET_KEY and ALLOWED_HOSTS (see README.md).
 """
 
+import sys
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "phonenumber_field",
     "axes",
     "common",
     "studio",
@@ -108,10 +110,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL picks the engine: postgres://user@host:5432/name or sqlite:///path.
+# The development server serves each request on a new thread with its own connection: kept open
+# (CONN_MAX_AGE) they pile up, one per thread, until PostgreSQL refuses everyone. Not under runserver.
+DEV_SERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_max_age=0 if DEV_SERVER else env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -229,6 +234,9 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_ssl": env_bool("EMAIL_USE_SSL", False),
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    # One file per connection in EMAIL_FILE_PATH (scripts/prod_check.py reads them).
+    MAILERS["default"]["OPTIONS"] = {"file_path": env_str("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sole & Calm <hello@solecalm.example>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -295,26 +303,63 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json'; got {LOG_FORMAT!r}.")
+# Signed links are keys (anyone holding one acts as the client): every handler masks their tokens, and
+# any long token, in every record, Django's own included (common/logging.py, SignedLinkFilter). The
+# path prefixes of the links whose last part is a token (tests check every <token> route is listed):
+LOG_MASKED_PATHS = ("/appointments/", "/book/done/", "/intake/continue/", "/intake/result/")
+# Errors reach a person: a 500 e-mails ADMINS (comma-separated addresses) when DEBUG is off.
+ADMINS = env_list("ADMINS")
+_LOG_FILTERS = ["request_id", "signed_links"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "common.logging.RequestIdFilter"},
+        "signed_links": {"()": "common.logging.SignedLinkFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "common.logging.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": _LOG_FILTERS},
+        # runserver's access lines (replacing Django's default handler, which has no filter).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": _LOG_FILTERS,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "reporter_class": "common.error_mail.MaskedExceptionReporter",
+            "level": "ERROR",
+            "filters": [*_LOG_FILTERS, "require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default "django" handlers (which have no filter); records still reach the root.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # django-axes announces itself at INFO on every start-up; its warnings (lockouts) still show.
         "axes": {"level": "WARNING"},
     },
 }
+
+# Optional: errors to Sentry as well, when SENTRY_DSN is set (sentry-sdk). No personal data is sent, and
+# signed links are masked there too.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from common.logging import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
 # --- The studio -----------------------------------------------------------------------------
 STUDIO_NAME = env_str("STUDIO_NAME", "Sole & Calm")
@@ -323,6 +368,15 @@ if len(STUDIO_CURRENCY) != 3 or not STUDIO_CURRENCY.isalpha():
     raise ImproperlyConfigured(
         f"STUDIO_CURRENCY must be a three-letter ISO 4217 code such as RUB or EUR; got {STUDIO_CURRENCY!r}."
     )
+# Phone numbers are read as numbers of this country unless they start with + (ISO 3166 code), stored in
+# E.164 and shown in its national format (common/phones.py).
+STUDIO_COUNTRY = (env_str("STUDIO_COUNTRY", "RU") or "RU").upper()
+if len(STUDIO_COUNTRY) != 2 or not STUDIO_COUNTRY.isalpha():
+    raise ImproperlyConfigured(
+        f"STUDIO_COUNTRY must be a two-letter country code such as RU; got {STUDIO_COUNTRY!r}."
+    )
+PHONENUMBER_DEFAULT_REGION = STUDIO_COUNTRY
+PHONENUMBER_DB_FORMAT = "E164"
 STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "12 Linden Lane, first floor")
 STUDIO_PHONE = env_str("STUDIO_PHONE", "+7 495 000-00-00")
 STUDIO_EMAIL = env_str("STUDIO_EMAIL", "hello@solecalm.example")
@@ -388,8 +442,9 @@ AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
 
 # --- Booking flow ---------------------------------------------------------------------------
 # The site's own address, for the absolute links in e-mails (the manage link, the calendar
-# file), which are sent by tasks outside any request. No trailing slash needed.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# file), which are sent by tasks outside any request. No trailing slash needed. `make run` sets it
+# from PORT; with DEBUG=0 it must be set, https, and its host in ALLOWED_HOSTS (studio/checks.py).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 # How long a step of /book/ stays usable (the signed choice of time carried between the steps).
 BOOKING_FLOW_MAX_AGE = env_int("BOOKING_FLOW_MAX_AGE", 60 * 60 * 6)
 # --- End of Booking flow --------------------------------------------------------------------
@@ -445,6 +500,9 @@ RATE_LIMITS = {
     "bookings:book_confirm": (20, 3600),
     "bookings:manage_move": (20, 3600),
     "bookings:manage_cancel": (10, 3600),
+    # Sign-in attempts from one address, whatever user names they try (django-axes locks each user name
+    # and address pair after AXES_FAILURE_LIMIT; this is the ceiling across names, for a whole desk).
+    "staff:login": (env_int("STAFF_SIGN_IN_LIMIT", 20), 15 * 60),
 }
 # Any request body larger than this is refused with a 413 before it is read (common/middleware.py);
 # above the largest thing a form takes (10 MB images in the admin, which say so themselves):

@@ -10,7 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+
+from tests.db import kept_for_the_module, quietly, refuse_transactional, uses_module_data
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # a thread with a running loop unless told it is safe (it is: one test, one thread).
@@ -38,10 +40,25 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """Marks the browser tests; within each module, runs the tests using data kept for the module last.
+
+    Data loaded once per module (tests/db.py) stays until the module's last test; a test of the same
+    module that did not ask for it must not see it. Runs after pytest-django's own ordering (by kind of
+    database test) and keeps it: only tests next to each other from the same module change places.
+    """
     for item in items:
         if "page" in getattr(item, "fixturenames", ()) or "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    ordered, run = [], []
+    for item in items:
+        if run and getattr(item, "module", None) is not getattr(run[0], "module", None):
+            ordered.extend(sorted(run, key=uses_module_data))
+            run = []
+        run.append(item)
+    ordered.extend(sorted(run, key=uses_module_data))
+    items[:] = ordered
 
 
 @pytest.fixture(scope="session")
@@ -58,17 +75,57 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
+class PatientLiveServer(ThreadedWSGIServer):
+    """The live server with room for a browser's burst of parallel requests (the CSS, scripts and fonts
+    of one page) while the machine is busy: Django's queue of 10 waiting connections overflowed under
+    load, and a static file failed to load."""
+
+    request_queue_size = 128
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_live_server():
+    from django.test.testcases import LiveServerThread
+
+    previous, LiveServerThread.server_class = LiveServerThread.server_class, PatientLiveServer
+    yield
+    LiveServerThread.server_class = previous
+
+
+def failed_request(request) -> str | None:
+    """A sub-resource that failed, or None for one the browser cancelled itself (a page that navigates
+    away while its last requests are in flight: net::ERR_ABORTED), which says nothing about the site."""
+    failure = request.failure or ""
+    if "ERR_ABORTED" in failure:
+        return None
+    return f"request failed: {request.url} ({failure})"
+
+
 @pytest.fixture
 def console_errors(page):
     """Console errors and failed sub-resources seen by `page`; a test asserts it stays empty."""
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    page.on("requestfailed", lambda request: (failed := failed_request(request)) and errors.append(failed))
     return errors
 
 
+@pytest.fixture(scope="module")
+def content_for_the_module(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        quietly("load_content")
+        yield
+
+
 @pytest.fixture
-def content(db):
-    """The site's content data set (techniques, zones, systems, screening rules) from fixtures/."""
-    call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+def content(request, content_for_the_module, db):
+    """The site's content data set (techniques, zones, systems, screening rules) from fixtures/, loaded once
+    per module; each test's changes to it are rolled back."""
+    refuse_transactional(request, "content")
+
+
+@pytest.fixture
+def content_committed(transactional_db):
+    """The content data set, committed, for a test another thread or process reads (flushed afterwards)."""
+    quietly("load_content")

@@ -17,6 +17,7 @@ from bookings.models.team import (
     Room,
     Therapist,
 )
+from common.phones import validate_e164
 
 # --- Appointments -----------------------------------------------------------------------------
 
@@ -84,7 +85,10 @@ class Appointment(models.Model):
     )
     client_name = models.CharField(_("client's name"), max_length=150)
     client_email = models.EmailField(_("client's e-mail"), db_index=True)
-    client_phone = models.CharField(_("client's phone"), max_length=40, blank=True)
+    # E.164 ("+79001234567"), shown in the national format (common/phones.py).
+    client_phone = models.CharField(
+        _("client's phone"), max_length=40, blank=True, validators=[validate_e164]
+    )
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     blocked_until = models.DateTimeField(

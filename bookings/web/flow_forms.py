@@ -4,13 +4,12 @@ Each is lenient where a client can recover (a garbage date in the picker's query
 and is ignored) and strict where it matters (contact details, the same rules as `book_appointment`).
 """
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import PhoneField
+
 ISO_DATE = ["%Y-%m-%d"]
-PHONE = re.compile(r"^[0-9+()\-.\s]{5,40}$")
 ANY = "any"
 
 
@@ -82,13 +81,10 @@ class ContactForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    client_phone = forms.CharField(
+    client_phone = PhoneField(
         label=_("Phone (optional)"),
-        max_length=40,
         required=False,
         help_text=_("Only in case we need to reach you on the day."),
-        error_messages={"max_length": _("Please enter a shorter phone number.")},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -101,14 +97,6 @@ class ContactForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please tell us your name."))
         return name
-
-    def clean_client_phone(self) -> str:
-        phone = self.cleaned_data["client_phone"].strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(
-                _("Please write the phone number with digits, spaces and + ( ) - only, or leave it empty.")
-            )
-        return phone
 
     def contact(self) -> dict:
         return {

@@ -33,3 +33,19 @@ def studio_setting(name):
     if not name.startswith("STUDIO_"):
         raise template.TemplateSyntaxError("studio_setting only reads STUDIO_* settings")
     return getattr(settings, name, "")
+
+
+@register.filter
+def phone(value) -> str:
+    """A stored (E.164) phone number as people read it: national in the studio's country."""
+    from common.phones import display
+
+    return display(value)
+
+
+@register.filter
+def phone_link(value) -> str:
+    """The number for a tel: link (E.164), or what is stored if it cannot be read."""
+    from common.phones import to_e164_or_none
+
+    return to_e164_or_none(str(value or "")) or str(value or "")

@@ -18,7 +18,7 @@ from bookings.errors import BookingError, NotSuitable
 from bookings.models import AppointmentSource, BookingPolicy, Service
 from bookings.rules import notice_for
 from intake.models import BOOKABLE, Outcome, Questionnaire
-from staff.forms import SlotSearchForm, StaffBookingForm, choices_of, today
+from staff.forms import QuestionnaireLookupForm, SlotSearchForm, StaffBookingForm, choices_of, today
 from staff.permissions import staff_view
 from staff.screening import flags_for
 
@@ -121,13 +121,9 @@ def _book_page(request, form, search, *, refusal=None, status: int = 200):
 @staff_view("manage_bookings")
 def questionnaire_lookup(request):
     """/staff/book/questionnaire/?email=&service=: the client's valid questionnaire as flags (htmx)."""
-    email = (request.GET.get("client_email") or request.GET.get("email") or "").strip()[:254]
-    service = (
-        Service.objects.active()
-        .select_related("technique")
-        .filter(slug=request.GET.get("service", ""))
-        .first()
-    )
+    query = QuestionnaireLookupForm.from_query(request.GET)
+    email = query["email"]
+    service = Service.objects.active().select_related("technique").filter(slug=query["service"]).first()
     questionnaire = _questionnaire(email) if "@" in email else None
     flags, outcome = [], None
     if questionnaire is not None and service is not None:

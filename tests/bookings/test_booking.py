@@ -144,13 +144,24 @@ def test_a_room_is_assigned_when_the_service_needs_one(studio, now):
 
 def test_the_client_details_are_trimmed(studio, now):
     appointment = book(
-        studio, now, client_name="  Maria  ", client_email=" maria@example.com ", client_phone=" 1 "
+        studio,
+        now,
+        client_name="  Maria  ",
+        client_email=" maria@example.com ",
+        client_phone=" 8 900 123-45-67 ",
     )
     assert (appointment.client_name, appointment.client_email, appointment.client_phone) == (
         "Maria",
         "maria@example.com",
-        "1",
+        "+79001234567",  # E.164
     )
+
+
+@pytest.mark.parametrize("phone", ["call me", "123", "020 7946 0958", "+7 900 123-45-67\x00"])
+def test_a_phone_number_nobody_can_call_is_refused(studio, now, phone):
+    with pytest.raises(BookingError, match="Please enter a phone number we can call"):
+        book(studio, now, client_phone=phone)
+    assert not Appointment.objects.exists()
 
 
 @pytest.mark.parametrize(

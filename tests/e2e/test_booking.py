@@ -20,7 +20,7 @@ ALL_DAY = {weekday: [(time(8), time(21))] for weekday in range(7)}
 
 
 @pytest.fixture
-def studio(content, settings, live_server):
+def studio(content_committed, settings, live_server):
     settings.SITE_URL = live_server.url
     policy = BookingPolicy.current()
     policy.slot_step_minutes = 30

@@ -32,7 +32,7 @@ def focused(page, expression: str):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_a_zone_of_the_foot_map_is_reached_and_opened_with_the_keyboard(
-    live_server, page, console_errors, content, size
+    live_server, page, console_errors, content_committed, size
 ):
     page.set_viewport_size(size)
     page.goto(live_server.url + "/foot-map/")
@@ -53,7 +53,7 @@ def test_a_zone_of_the_foot_map_is_reached_and_opened_with_the_keyboard(
 
 
 @pytest.fixture
-def bookable(content, settings, live_server):
+def bookable(content_committed, settings, live_server):
     settings.SITE_URL = live_server.url
     policy = BookingPolicy.current()
     policy.slot_step_minutes = 30

@@ -26,7 +26,7 @@ def tab_until(page, selector: str, limit: int = 150) -> None:
 
 @SIZES
 def test_walk_from_the_techniques_to_a_zone_page_with_the_keyboard(
-    live_server, page, console_errors, content, size
+    live_server, page, console_errors, content_committed, size
 ):
     technique = Technique.objects.get(slug="reflexology")
     page.set_viewport_size(size)
@@ -62,7 +62,7 @@ def test_walk_from_the_techniques_to_a_zone_page_with_the_keyboard(
 
 
 @SIZES
-def test_map_views_switch_in_place_as_tabs(live_server, page, console_errors, content, size):
+def test_map_views_switch_in_place_as_tabs(live_server, page, console_errors, content_committed, size):
     page.set_viewport_size(size)
     page.goto(live_server.url + reverse("reflexology:foot_map"))
     sole = page.get_by_role("tab", name="Sole")
@@ -91,7 +91,9 @@ def test_map_views_switch_in_place_as_tabs(live_server, page, console_errors, co
 
 
 @SIZES
-def test_choosing_a_body_system_lights_its_zones_in_place(live_server, page, console_errors, content, size):
+def test_choosing_a_body_system_lights_its_zones_in_place(
+    live_server, page, console_errors, content_committed, size
+):
     page.set_viewport_size(size)
     page.goto(live_server.url + reverse("reflexology:foot_map"))
     digestion = page.locator('.fm-legend a[data-system="digestive"]')
@@ -114,7 +116,7 @@ def test_choosing_a_body_system_lights_its_zones_in_place(live_server, page, con
     assert console_errors == []
 
 
-def test_pointing_at_a_zone_names_it_in_the_caption(live_server, page, console_errors, content):
+def test_pointing_at_a_zone_names_it_in_the_caption(live_server, page, console_errors, content_committed):
     page.set_viewport_size(DESKTOP)
     page.goto(live_server.url + reverse("reflexology:foot_map"))
     heart = page.locator('#fm-view-plantar a.fm-zone[data-zone="heart"]')
@@ -126,7 +128,7 @@ def test_pointing_at_a_zone_names_it_in_the_caption(live_server, page, console_e
     assert console_errors == []
 
 
-def test_without_javascript_the_tabs_and_shapes_are_plain_links(live_server, browser, content):
+def test_without_javascript_the_tabs_and_shapes_are_plain_links(live_server, browser, content_committed):
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.goto(live_server.url + reverse("reflexology:foot_map"))

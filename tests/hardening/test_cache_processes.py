@@ -62,7 +62,9 @@ def production_caches(settings, transactional_db, tmp_path):
 
 
 @pytest.mark.slow_subprocess
-def test_a_change_made_by_another_process_shows_on_the_next_request(client, production_caches, content):
+def test_a_change_made_by_another_process_shows_on_the_next_request(
+    client, production_caches, content_committed
+):
     rename = (
         "from reflexology.models import Technique; "
         "t = Technique.objects.get(slug='classical'); t.name = '{name}'; t.save()"

@@ -70,3 +70,43 @@ def test_client_ip_is_a_plain_address_or_none(settings, address, forwarded, trus
     settings.RATE_LIMIT_TRUST_FORWARDED_FOR = trusted
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     assert client_ip(RequestFactory().post("/", REMOTE_ADDR=address, **extra)) == expected
+
+
+@pytest.fixture
+def sign_in_ceiling(settings, shared_cache):
+    settings.RATE_LIMIT = True
+    return settings.RATE_LIMITS["staff:login"][0]
+
+
+def test_one_address_trying_many_user_names_meets_a_ceiling(client, db, desk, sign_in_ceiling):
+    # As the probe did: wrong passwords over many names, never AXES_FAILURE_LIMIT for any one of them.
+    answers = [
+        client.post(
+            "/staff/login/",
+            {"username": f"name-{n}", "password": "Wr0ng-Passw0rd"},
+            REMOTE_ADDR="198.51.100.9",
+        )
+        for n in range(sign_in_ceiling + 5)
+    ]
+
+    assert [answer.status_code for answer in answers[:sign_in_ceiling]] == [200] * sign_in_ceiling
+    refused = answers[sign_in_ceiling:]
+    assert {answer.status_code for answer in refused} == {429}
+    page = refused[0].content.decode()
+    assert "name-" in page  # what was typed is kept...
+    assert "Wr0ng-Passw0rd" not in page  # ...but never the password
+    # Even the right password waits now, from that address; another address signs in.
+    locked = client.post(
+        "/staff/login/", {"username": "desk", "password": PASSWORD}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert locked.status_code == 429
+    fine = client.post(
+        "/staff/login/", {"username": "desk", "password": PASSWORD}, REMOTE_ADDR="198.51.100.10"
+    )
+    assert fine.status_code == 302
+
+
+def test_the_ceiling_is_above_what_a_front_desk_needs():
+    limit, seconds = settings.RATE_LIMITS["staff:login"]
+    assert limit > settings.AXES_FAILURE_LIMIT * 2
+    assert seconds <= 60 * 60

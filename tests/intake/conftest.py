@@ -1,15 +1,14 @@
 """Fixtures for the intake tests: the shipped rules (with no database), techniques, questionnaires."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from intake.models import PolicyVariant
 from intake.rules import RuleSet, build_rules
+from tests.db import kept_for_the_module, quietly, refuse_transactional
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -39,17 +38,18 @@ RECOMMENDED_RULES = fixture_rules(PolicyVariant.RECOMMENDED)
 STRICT_RULES = fixture_rules(PolicyVariant.STRICT)
 
 
+@pytest.fixture(scope="module")
+def rules_for_the_module(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        quietly("loaddata", str(FIXTURE_DIR / "conditions.json"), str(FIXTURE_DIR / "screening_rules.json"))
+        yield
+
+
 @pytest.fixture
-def rules_in_db(db):
-    """conditions.json and screening_rules.json loaded (they depend on no other fixture)."""
-    with open(os.devnull, "w") as devnull:
-        call_command(
-            "loaddata",
-            str(FIXTURE_DIR / "conditions.json"),
-            str(FIXTURE_DIR / "screening_rules.json"),
-            verbosity=0,
-            stdout=devnull,
-        )
+def rules_in_db(request, rules_for_the_module, db):
+    """conditions.json and screening_rules.json loaded (they depend on no other fixture), once per module;
+    each test's changes to them are rolled back."""
+    refuse_transactional(request, "rules_in_db")
 
 
 @pytest.fixture

@@ -6,14 +6,23 @@ import pytest
 from django.core.management import call_command
 
 from reflexology.models import BodySystem, Claim, Technique, TechniqueStep, Zone
+from tests.db import kept_for_the_module, refuse_transactional
 
 REFERENCE_FIXTURES = ["fixtures/body_systems.json", "fixtures/zones.json", "fixtures/techniques.json"]
 
 
+@pytest.fixture(scope="module")
+def reference_for_the_module(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0, stdout=io.StringIO())
+        yield
+
+
 @pytest.fixture
-def reference(db):
-    """Only this app's part of the content data set (systems, zones, techniques)."""
-    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0, stdout=io.StringIO())
+def reference(request, reference_for_the_module, db):
+    """Only this app's part of the content data set (systems, zones, techniques), loaded once per module;
+    each test's changes to it are rolled back."""
+    refuse_transactional(request, "reference")
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_reception_sees_contact_price_history_and_flags_but_no_health_details(cl
     for expected in (
         "Clara Client",
         "client@example.com",
-        "+7 900 123-45-67",
+        "8 (900) 123-45-67",  # shown in the national format (common/phones.py)
         "2\u00a0500\u00a0₽",
         "Classical",
     ):

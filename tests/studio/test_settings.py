@@ -1,6 +1,7 @@
 """The settings read the environment, and production refuses to start half-configured."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "test-only-4f8e2c1d9b7a6e5f3c2b1a0d9e8f7c6b5a4d3e2f1c0b9a8e7d6c5b4a3f2e1d0c",
     "ALLOWED_HOSTS": "studio.example.com",
+    "SITE_URL": "https://studio.example.com",
 }
 
 
@@ -77,3 +79,17 @@ def test_sqlite_connection_really_is_in_wal_mode():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize(
+    ("argv", "conn_max_age"),
+    [(["manage.py", "runserver", "127.0.0.1:8080"], 0), (["gunicorn", "studio.wsgi:application"], 60)],
+)
+def test_the_development_server_keeps_no_connection_open_on_postgresql(monkeypatch, argv, conn_max_age):
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/studio")
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+
+    settings = runpy.run_path(str(PROJECT_DIR / "studio" / "settings.py"))
+
+    assert settings["DATABASES"]["default"]["CONN_MAX_AGE"] == conn_max_age

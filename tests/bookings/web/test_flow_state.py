@@ -44,28 +44,44 @@ def test_a_slot_token_round_trips():
     assert ref == SlotRef(service="classical-60", start=start, therapist="anna")
 
 
+# Signed tokens carry a timestamp: they are made inside the test, never at import, so every xdist worker
+# collects the same test ids.
 @pytest.mark.parametrize(
     "token",
     [
-        None,
-        "",
-        "garbage",
-        "x" * 5000,
-        ["a", "list"],
-        # signed, but for another purpose (the confirmation salt)
-        signing.dumps({"v": "classical-60", "s": 1, "t": ""}, salt=CONFIRM_SALT),
+        pytest.param(lambda: None, id="none"),
+        pytest.param(lambda: "", id="empty"),
+        pytest.param(lambda: "garbage", id="garbage"),
+        pytest.param(lambda: "x" * 5000, id="5000-characters"),
+        pytest.param(lambda: ["a", "list"], id="a-list"),
+        pytest.param(
+            lambda: signing.dumps({"v": "classical-60", "s": 1, "t": ""}, salt=CONFIRM_SALT),
+            id="signed-for-another-purpose",
+        ),
         # signed with our salt, but not the shape we write
-        signing.dumps(["classical-60", 1], salt=SLOT_SALT),
-        signing.dumps({"v": "classical-60", "s": "1800000000", "t": ""}, salt=SLOT_SALT),
-        signing.dumps({"v": 5, "s": 1800000000, "t": ""}, salt=SLOT_SALT),
-        signing.dumps({"v": "classical-60", "s": 10**20, "t": ""}, salt=SLOT_SALT),
-        signing.dumps({"v": "classical-60", "s": True, "t": ""}, salt=SLOT_SALT),
+        pytest.param(lambda: signing.dumps(["classical-60", 1], salt=SLOT_SALT), id="signed-list"),
+        pytest.param(
+            lambda: signing.dumps({"v": "classical-60", "s": "1800000000", "t": ""}, salt=SLOT_SALT),
+            id="signed-start-as-text",
+        ),
+        pytest.param(
+            lambda: signing.dumps({"v": 5, "s": 1800000000, "t": ""}, salt=SLOT_SALT),
+            id="signed-service-as-number",
+        ),
+        pytest.param(
+            lambda: signing.dumps({"v": "classical-60", "s": 10**20, "t": ""}, salt=SLOT_SALT),
+            id="signed-start-out-of-range",
+        ),
+        pytest.param(
+            lambda: signing.dumps({"v": "classical-60", "s": True, "t": ""}, salt=SLOT_SALT),
+            id="signed-start-as-bool",
+        ),
     ],
     ids=lambda token: repr(token)[:20] if not isinstance(token, str) or ":" not in token else token[:24],
 )
 def test_anything_but_a_genuine_slot_token_is_refused_with_a_readable_message(token):
     with pytest.raises(StateInvalid, match="choose your time again"):
-        read_slot(token)
+        read_slot(token())
 
 
 def test_a_changed_character_breaks_the_signature():
