@@ -14,7 +14,7 @@ from intake.models import Clearance, Questionnaire
 from intake.screening import screen
 from tests.bookings.factories import MONDAY, at, clear_questionnaire
 from tests.bookings.test_booking import now, studio  # noqa: F401 - the fixtures
-from tests.intake.conftest import SEED_RULES, rules_in_db  # noqa: F401 - a fixture
+from tests.intake.conftest import SEED_RULES, rules_for_the_module, rules_in_db  # noqa: F401 - fixtures
 from tests.staff.conftest import make_user, roles  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles", "rules_in_db")]
