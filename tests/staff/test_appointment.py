@@ -48,9 +48,11 @@ def test_reception_sees_contact_price_history_and_flags_but_no_health_details(cl
         assert expected in html
     assert "Avoid area" in html and "Modify" in html
     assert "Bruise on the left heel" not in html  # the therapist's note
-    assert "gentle pressure" not in html
+    assert "gentle pressure" not in html.lower()
     assert SECRET_MEDICINE not in html
     assert reverse("staff:answers", args=[studio.appointment.pk]) not in html
+    assert reverse("staff:session_sheet", args=[studio.appointment.pk]) not in html
+    assert "fm-session" not in html, "no screening map for the front desk"
     assert "Cancel the session" in html and "Move to another time" in html
 
 
@@ -60,8 +62,10 @@ def test_the_therapist_sees_the_screening_summary_and_a_logged_way_to_the_answer
     html = client.get(page(studio)).content.decode()
 
     assert "Bruise on the left heel: keep well away." in html
-    assert "gentle pressure" in html and "gloves" in html
+    # The modifiers as instructions, beside the map with the places to leave out hatched.
+    assert "Gentle pressure only." in html and "Wear gloves." in html
     assert "the heel" in html and "the spot the client described" in html
+    assert 'class="fm-zone fm-place is-avoid"' in html
     assert reverse("staff:answers", args=[studio.appointment.pk]) in html
     assert SECRET_MEDICINE not in html  # not until asked for, so that each read is a deliberate one
     assert HealthAccessLog.objects.count() == 0
