@@ -65,14 +65,19 @@ class SessionPlan:
     clinician_limits: list[str]
     views: list[DrawnView] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # zone slug -> name, of the zones named above
+    described: str = ""  # the client's own words for "the spot I described" (the sheet only: logged)
 
     @property
     def drawn_avoid(self) -> list[Place]:
         return [place for place in self.avoid if place.drawn]
 
 
-def session_plan(appointment, *, uid: str = "sheet") -> SessionPlan | None:
-    """What the therapist needs for this session, with the foot map drawn for it (one query)."""
+def session_plan(appointment, *, uid: str = "sheet", described: bool = False) -> SessionPlan | None:
+    """What the therapist needs for this session, with the foot map drawn for it (one query).
+
+    `described`: add the client's own description of the spot to leave out, when the rules say
+    so (the sheet, whose every opening is logged; not the appointment page).
+    """
     questionnaire = appointment.questionnaire
     if questionnaire is None or questionnaire.anonymised_at is not None:
         return None
@@ -107,4 +112,5 @@ def session_plan(appointment, *, uid: str = "sheet") -> SessionPlan | None:
         clinician_limits=clinician,
         views=session_map.session_views(worked=worked, avoid=drawable, uid=uid),
         names={slug: name for slug, name, _t in rows},
+        described=questionnaire.areas_to_avoid if described and Area.AFFECTED_SITE in areas else "",
     )

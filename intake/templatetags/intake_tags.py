@@ -43,7 +43,8 @@ def avoid_map(questionnaire):
     if not codes:
         return {"places": []}
     zone_codes = [code for code in codes if code not in CLIENT_AREA_NAMES]
-    zones = dict(Zone.objects.filter(slug__in=zone_codes).values_list("slug", "name")) if zone_codes else {}
+    rows = Zone.objects.filter(slug__in=zone_codes).values_list("slug", "name") if zone_codes else []
+    zones = {slug: _("the “%(name)s” area of the foot map") % {"name": name} for slug, name in rows}
     names = {**{str(code): str(name) for code, name in CLIENT_AREA_NAMES.items()}, **zones}
     places = [names[code] for code in codes if code in names]
     return {"places": places, "views": session_map.session_views(avoid=session_map.known(codes), uid="avoid")}

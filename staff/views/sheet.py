@@ -25,6 +25,6 @@ def session_sheet(request, pk):
         "first_name": appointment.client_name.split()[0] if appointment.client_name.strip() else "",
         "local_start": timezone.localtime(appointment.start, studio_zone()),
         "local_end": timezone.localtime(appointment.end, studio_zone()),
-        "plan": session_plan(appointment, uid="sheet"),
+        "plan": session_plan(appointment, uid="sheet", described=True),
     }
     return render(request, "staff/sheet.html", context)

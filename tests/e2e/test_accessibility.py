@@ -139,6 +139,19 @@ def test_a_clients_pages(live_server, demo, axe_page, console_errors):
         answers={"fever": "no", "diabetes": "yes", "diabetes_insulin": "yes"},
         origin=live_server.url,
     )
+    expecting = submit_questionnaire(
+        details=ClientDetails(
+            name="Bea Client",
+            email="bea@example.com",
+            signature="Bea Client",
+            consent_health_data=True,
+            consent_terms=True,
+            date_of_birth=timezone.localdate().replace(year=1990),
+        ),
+        answers={"pregnancy": "yes", "pregnancy_weeks": "t2", "pregnancy_midwife_knows": "yes"},
+        origin=live_server.url,
+    )
+    assert expecting.areas_for("classical"), "the drawing has places to hatch"
     service = Service.objects.filter(active=True, technique__slug="classical").order_by("pk").first()
     slot = sign_slot(service=service.slug, start=a_free_slot(service).start)
     session = SessionStore()
@@ -152,6 +165,7 @@ def test_a_clients_pages(live_server, demo, axe_page, console_errors):
     pages = [
         ("the questionnaire", "/intake/"),
         ("the questionnaire's result", f"/intake/result/{result_token(questionnaire)}/"),
+        ("a result with places to leave out drawn", f"/intake/result/{result_token(expecting)}/"),
         ("booking: the session", "/book/"),
         ("booking: day and time", f"/book/time/?service={service.slug}"),
         ("booking: your details", f"/book/details/?slot={slot}"),
@@ -170,12 +184,15 @@ def test_the_staff_area(live_server, demo, axe_page, console_errors):
     signed_in = Client()
     signed_in.force_login(member)
     first = Appointment.objects.filter(status=AppointmentStatus.BOOKED).order_by("start").first()
+    screened = Appointment.objects.filter(questionnaire__isnull=False).order_by("start").first()
     walk(axe_page, live_server.url, [("staff sign-in", "/staff/login/")], console_errors)
     axe_page.context.add_cookies([session_cookie(live_server, signed_in.cookies["sessionid"].value)])
     pages = [
         ("staff: the day", f"/staff/?date={timezone.localdate(first.start)}"),
         ("staff: the week", "/staff/week/"),
         ("staff: an appointment", f"/staff/appointments/{first.pk}/"),
+        ("staff: an appointment with its screening drawn", f"/staff/appointments/{screened.pk}/"),
+        ("staff: the session sheet", f"/staff/appointments/{screened.pk}/sheet/"),
     ]
     walk(axe_page, live_server.url, pages, console_errors)
 

@@ -127,6 +127,17 @@ def test_the_therapist_opens_the_sheet_and_the_read_is_logged(client, studio):
     assert_csp_clean(response)
 
 
+def test_the_sheet_quotes_the_clients_own_words_for_the_spot_and_the_page_does_not(client, studio):
+    type(studio.questionnaire).objects.filter(pk=studio.questionnaire.pk).update(
+        areas_to_avoid="Scar on the left arch"
+    )
+    client.force_login(studio.user("therapist"))
+
+    assert "Scar on the left arch" in client.get(sheet_url(studio.appointment)).content.decode()
+    page = client.get(reverse("staff:appointment", args=[studio.appointment.pk])).content.decode()
+    assert "Scar on the left arch" not in page, "the page is not logged: the client's words stay on the sheet"
+
+
 @pytest.mark.parametrize("role", ["reception", "other_therapist"])
 def test_the_sheet_is_refused_without_the_permission_or_for_another_therapists_client(client, studio, role):
     client.force_login(studio.user(role))
