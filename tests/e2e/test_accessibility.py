@@ -29,6 +29,7 @@ from intake.questionnaires import ClientDetails, submit_questionnaire
 from intake.session import SESSION_KEY
 from reflexology.models import Technique, Zone
 from staff.roles import Role, assign_role
+from tests.bookings.factories import make_questionnaire
 from tests.conftest import DESKTOP, PHONE, PROJECT_DIR
 from tests.hardening.conftest import quietly
 
@@ -184,7 +185,19 @@ def test_the_staff_area(live_server, demo, axe_page, console_errors):
     signed_in = Client()
     signed_in.force_login(member)
     first = Appointment.objects.filter(status=AppointmentStatus.BOOKED).order_by("start").first()
-    screened = Appointment.objects.filter(questionnaire__isnull=False).order_by("start").first()
+    screened = Appointment.objects.filter(status=AppointmentStatus.BOOKED).order_by("start").last()
+    screened.questionnaire = make_questionnaire(
+        email="screened@example.com",
+        screening={
+            screened.service.technique.slug: {
+                "outcome": "avoid_area",
+                "areas": ["ankle_medial", "heel-centre", "affected_site"],
+                "modifiers": ["gentle_pressure", "skin_check"],
+                "therapist_notes": ["Keep the pressure light around the ankles."],
+            }
+        },
+    )
+    screened.save(update_fields=["questionnaire"])
     walk(axe_page, live_server.url, [("staff sign-in", "/staff/login/")], console_errors)
     axe_page.context.add_cookies([session_cookie(live_server, signed_in.cookies["sessionid"].value)])
     pages = [
