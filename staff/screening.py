@@ -125,8 +125,10 @@ def screening_summary(appointment, *, zone_names: Mapping[str, str] | None = Non
     areas, gentle = questionnaire.areas_for(technique), questionnaire.gentle_areas_for(technique)
     names = dict(Area.choices)
     zone_slugs = [slug for slug in areas + gentle if slug not in names]
-    if zone_slugs:  # `zone_names`: already fetched (the session plan's query), so not asked again
-        names.update(zone_names or Zone.objects.filter(slug__in=zone_slugs).values_list("slug", "name"))
+    if zone_names is not None:  # already fetched (the session plan's query), so not asked again
+        names.update(zone_names)
+    elif zone_slugs:
+        names.update(Zone.objects.filter(slug__in=zone_slugs).values_list("slug", "name"))
     modifier_names = dict(Modifier.choices)
     outcome = questionnaire.outcome_for(technique)
     screened = [(kind, label) for kind, label in Technique.Kind.choices if questionnaire.entry_for(kind)]

@@ -61,7 +61,7 @@ def _context(request, appointment: Appointment, **extra) -> dict:
         "local_end": timezone.localtime(appointment.end, studio_zone()),
         "history": history,
         "flags": screening_flags(appointment),
-        "summary": screening_summary(appointment, zone_names=plan and plan.names) if plan else None,
+        "summary": screening_summary(appointment, zone_names=plan.names) if plan else None,
         "plan": plan,
         "can_read_answers": access.can_read_answers(appointment),
         "is_open": is_open,

@@ -397,7 +397,8 @@ def add_history(appointment, count: int, user):
 
 # session, user, permissions (2), the appointment (with service, technique, therapist, room and
 # questionnaire), doctor's notes, the history (with users), therapist names for the history; and
-# for those who see the screening details, the names of the foot zones to leave out.
+# for those who see the screening details, one query for the session plan's map: the technique's
+# zones and the names of the foot zones to leave out (staff.session_sheet).
 @pytest.mark.parametrize(("role", "expected"), [("reception", 8), ("therapist", 9), ("manager", 9)])
 def test_the_appointment_page_runs_a_fixed_number_of_queries(client, studio, role, expected):
     client.force_login(studio.user(role))
