@@ -77,16 +77,21 @@ def read_answers(
     """The questionnaire's health answers for `user`, logged; PermissionDenied without the permission."""
     if not can_read_answers(user):
         raise PermissionDenied(_("You do not have permission to read clients' health answers."))
+    log_read(user, questionnaire, via=via)
+    return _record(questionnaire, rules or load_rules())
+
+
+def log_read(user, questionnaire: Questionnaire, *, via: str) -> HealthAccessLog:
+    """Record one staff read of a questionnaire's health content (the answers, or a session sheet)."""
     if via not in HealthAccessLog.Via.values:
         raise ValueError(f"Unknown access route {via!r}")
-    HealthAccessLog.objects.create(
+    return HealthAccessLog.objects.create(
         user=user,
         username=user.get_username(),
         questionnaire=questionnaire,
         questionnaire_ref=questionnaire.public_id,
         via=via,
     )
-    return _record(questionnaire, rules or load_rules())
 
 
 def _answer_label(spec, value) -> str:

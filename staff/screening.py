@@ -14,6 +14,7 @@ Reads `questionnaire.clearances.all()`: prefetch `questionnaire__clearances` for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -132,7 +133,7 @@ class Summary:
     valid_until: object = None
 
 
-def screening_summary(appointment) -> Summary | None:
+def screening_summary(appointment, *, zone_names: Mapping[str, str] | None = None) -> Summary | None:
     """The stored screening for the appointment's technique, in words; None without a questionnaire.
 
     The adaptations and notes include what valid doctor's notes add (R8). One query (zone names for
@@ -146,7 +147,9 @@ def screening_summary(appointment) -> Summary | None:
     areas, gentle = questionnaire.areas_for(technique), questionnaire.gentle_areas_for(technique)
     names = dict(Area.choices)
     zone_slugs = [slug for slug in areas + gentle if slug not in names]
-    if zone_slugs:
+    if zone_names is not None:  # already fetched (the session plan's query), so not asked again
+        names.update(zone_names)
+    elif zone_slugs:
         names.update(Zone.objects.filter(slug__in=zone_slugs).values_list("slug", "name"))
     modifier_names = dict(Modifier.choices)
     outcome = questionnaire.outcome_for(technique)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from staff.views import appointments, auth, booking, hours, reports, schedule
+from staff.views import appointments, auth, booking, hours, reports, schedule, sheet
 
 app_name = "staff"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth.logout, name="logout"),
     path("appointments/<int:pk>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<int:pk>/answers/", appointments.answers, name="answers"),
+    path("appointments/<int:pk>/sheet/", sheet.session_sheet, name="session_sheet"),
     path("appointments/<int:pk>/attendance/", appointments.attendance, name="attendance"),
     path("appointments/<int:pk>/note/", appointments.note, name="note"),
     path("appointments/<int:pk>/cancel/", appointments.cancel, name="cancel"),

@@ -6,11 +6,9 @@ from django import template
 from django.utils.translation import gettext as _
 
 from reflexology import footmap
+from reflexology.session_map import WORKED_FILL
 
 register = template.Library()
-
-# Zones a technique works are all drawn in one warm accent on its small map: one meaning, one colour.
-WORKED_FILL = "#d58a68"
 
 
 @register.simple_tag

@@ -24,6 +24,7 @@ from staff.history import describe
 from staff.notes import add_note
 from staff.permissions import staff_view
 from staff.screening import screening_flags, screening_summary
+from staff.session_sheet import session_plan
 
 POST = ("POST",)
 
@@ -48,13 +49,15 @@ def _context(request, appointment: Appointment, **extra) -> dict:
     names = dict(Therapist.objects.values_list("slug", "name"))
     history = [(event, describe(event, names)) for event in events]
     is_open = appointment.status != AppointmentStatus.CANCELLED
+    plan = session_plan(appointment, uid="plan") if access.can_see_screening_details(appointment) else None
     return {
         "appointment": appointment,
         "local_start": timezone.localtime(appointment.start, studio_zone()),
         "local_end": timezone.localtime(appointment.end, studio_zone()),
         "history": history,
         "flags": screening_flags(appointment),
-        "summary": screening_summary(appointment) if access.can_see_screening_details(appointment) else None,
+        "summary": screening_summary(appointment, zone_names=plan.names) if plan else None,
+        "plan": plan,
         "can_read_answers": access.can_read_answers(appointment),
         "is_open": is_open,
         "can_attend": is_open and access.can("record_attendance") and appointment.start <= timezone.now(),

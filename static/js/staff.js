@@ -4,6 +4,13 @@
   // Lets the CSS hide controls that only the no-JavaScript fallback needs.
   document.documentElement.classList.add("js");
 
+  // The session sheet's Print button (hidden without JavaScript: the browser's own Print works).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
   // After htmx moved the day or week view to another date, say so in the tab's title too.
   document.addEventListener("htmx:afterSettle", function () {
     var heading = document.getElementById("schedule-title");

@@ -29,6 +29,7 @@ from intake.questionnaires import ClientDetails, submit_questionnaire
 from intake.session import SESSION_KEY
 from reflexology.models import Technique, Zone
 from staff.roles import Role, assign_role
+from tests.bookings.factories import make_questionnaire
 from tests.conftest import DESKTOP, PHONE, PROJECT_DIR
 from tests.hardening.conftest import quietly
 
@@ -139,6 +140,19 @@ def test_a_clients_pages(live_server, demo, axe_page, console_errors):
         answers={"fever": "no", "diabetes": "yes", "diabetes_insulin": "yes"},
         origin=live_server.url,
     )
+    expecting = submit_questionnaire(
+        details=ClientDetails(
+            name="Bea Client",
+            email="bea@example.com",
+            signature="Bea Client",
+            consent_health_data=True,
+            consent_terms=True,
+            date_of_birth=timezone.localdate().replace(year=1990),
+        ),
+        answers={"pregnancy": "yes", "pregnancy_weeks": "t2", "pregnancy_midwife_knows": "yes"},
+        origin=live_server.url,
+    )
+    assert expecting.areas_for("classical"), "the drawing has places to hatch"
     service = Service.objects.filter(active=True, technique__slug="classical").order_by("pk").first()
     slot = sign_slot(service=service.slug, start=a_free_slot(service).start)
     session = SessionStore()
@@ -152,6 +166,7 @@ def test_a_clients_pages(live_server, demo, axe_page, console_errors):
     pages = [
         ("the questionnaire", "/intake/"),
         ("the questionnaire's result", f"/intake/result/{result_token(questionnaire)}/"),
+        ("a result with places to leave out drawn", f"/intake/result/{result_token(expecting)}/"),
         ("booking: the session", "/book/"),
         ("booking: day and time", f"/book/time/?service={service.slug}"),
         ("booking: your details", f"/book/details/?slot={slot}"),
@@ -170,12 +185,27 @@ def test_the_staff_area(live_server, demo, axe_page, console_errors):
     signed_in = Client()
     signed_in.force_login(member)
     first = Appointment.objects.filter(status=AppointmentStatus.BOOKED).order_by("start").first()
+    screened = Appointment.objects.filter(status=AppointmentStatus.BOOKED).order_by("start").last()
+    screened.questionnaire = make_questionnaire(
+        email="screened@example.com",
+        screening={
+            screened.service.technique.slug: {
+                "outcome": "avoid_area",
+                "areas": ["ankle_medial", "heel-centre", "affected_site"],
+                "modifiers": ["gentle_pressure", "skin_check"],
+                "therapist_notes": ["Keep the pressure light around the ankles."],
+            }
+        },
+    )
+    screened.save(update_fields=["questionnaire"])
     walk(axe_page, live_server.url, [("staff sign-in", "/staff/login/")], console_errors)
     axe_page.context.add_cookies([session_cookie(live_server, signed_in.cookies["sessionid"].value)])
     pages = [
         ("staff: the day", f"/staff/?date={timezone.localdate(first.start)}"),
         ("staff: the week", "/staff/week/"),
         ("staff: an appointment", f"/staff/appointments/{first.pk}/"),
+        ("staff: an appointment with its screening drawn", f"/staff/appointments/{screened.pk}/"),
+        ("staff: the session sheet", f"/staff/appointments/{screened.pk}/sheet/"),
     ]
     walk(axe_page, live_server.url, pages, console_errors)
 

@@ -38,6 +38,12 @@ def test_walk_from_the_techniques_to_a_zone_page_with_the_keyboard(
 
     small_map = page.locator("#tm")
     expect(small_map.locator("a.fm-zone").first).to_be_attached()
+    # The small map's labels are readable: at least 11 px on screen, at both sizes.
+    heights = small_map.locator(".fm-foot-label").evaluate_all(
+        "(els) => els.filter((el) => el.getClientRects().length)"
+        ".map((el) => el.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 11, heights
     tab_until(page, "#tm a.fm-zone")
     focused = page.locator("#tm a.fm-zone:focus")
     label = focused.get_attribute("aria-label")

@@ -46,6 +46,7 @@ RULES = {
     "logout": {"POST": ({"anonymous", *EVERY_STAFF_ROLE}, 302)},
     "appointment": {"GET": (OWN, 200)},
     "answers": {"GET": ({"therapist", "manager"}, 200)},
+    "session_sheet": {"GET": ({"therapist", "manager"}, 200)},
     "attendance": {"POST": (OWN, 302)},
     "note": {"POST": (OWN, 302)},
     "cancel": {"POST": (DESK, 302)},

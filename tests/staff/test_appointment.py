@@ -49,9 +49,11 @@ def test_reception_sees_contact_price_history_and_flags_but_no_health_details(cl
         assert expected in html
     assert "Avoid area" in html and "Modify" in html
     assert "Bruise on the left heel" not in html  # the therapist's note
-    assert "gentle pressure" not in html
+    assert "gentle pressure" not in html.lower()
     assert SECRET_MEDICINE not in html
     assert reverse("staff:answers", args=[studio.appointment.pk]) not in html
+    assert reverse("staff:session_sheet", args=[studio.appointment.pk]) not in html
+    assert "fm-session" not in html, "no screening map for the front desk"
     assert "Cancel the session" in html and "Move to another time" in html
 
 
@@ -61,8 +63,10 @@ def test_the_therapist_sees_the_screening_summary_and_a_logged_way_to_the_answer
     html = client.get(page(studio)).content.decode()
 
     assert "Bruise on the left heel: keep well away." in html
-    assert "gentle pressure" in html and "gloves" in html
+    # The modifiers as instructions, beside the map with the places to leave out hatched.
+    assert "Gentle pressure only." in html and "Wear gloves." in html
     assert "the heel" in html and "the spot the client described" in html
+    assert 'class="fm-zone fm-place is-avoid"' in html
     assert reverse("staff:answers", args=[studio.appointment.pk]) in html
     assert SECRET_MEDICINE not in html  # not until asked for, so that each read is a deliberate one
     assert HealthAccessLog.objects.count() == 0
@@ -394,7 +398,8 @@ def add_history(appointment, count: int, user):
 
 # session, user, permissions (2), the appointment (with service, technique, therapist, room and
 # questionnaire), doctor's notes, the history (with users), therapist names for the history; and
-# for those who see the screening details, the names of the foot zones to leave out.
+# for those who see the screening details, one query for the session plan's map: the technique's
+# zones and the names of the foot zones to leave out (staff.session_sheet).
 @pytest.mark.parametrize(("role", "expected"), [("reception", 8), ("therapist", 9), ("manager", 9)])
 def test_the_appointment_page_runs_a_fixed_number_of_queries(client, studio, role, expected):
     client.force_login(studio.user(role))

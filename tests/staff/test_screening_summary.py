@@ -75,7 +75,7 @@ def test_the_therapist_reads_the_clinicians_limits_on_the_appointment_page(clien
     html = client.get(reverse("staff:appointment", args=[studio.appointment.pk])).content.decode()
 
     assert TOES in html
-    assert "a shorter session" in html
+    assert "Keep the session short." in html  # the clinician's modifier, as an instruction
 
 
 def test_a_cleared_hold_costs_the_appointment_page_no_extra_query(client, studio):
