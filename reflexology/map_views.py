@@ -205,8 +205,19 @@ def zone_detail(request, slug):
         Technique.objects.published().filter(zones=zone).only("slug", "name", "summary", "kind", "order")
     )
     context = {
+        **_zone_map(data, zone, view=view, views=views, primary=primary),
         "zone": zone,
         "systems": data.zone_systems.get(zone.pk, []),
+        "techniques": list(techniques),
+        "neighbours": [item for item in data.zones if item.slug in near],
+        "notes": form.notes(),
+    }
+    return render(request, "reflexology/zone_detail.html", context)
+
+
+def _zone_map(data, zone, *, view: str, views: list[str], primary: str) -> dict:
+    """The zone page's map: the views that show it, the zone highlighted, its tabs and feet."""
+    return {
         "map_views": footmap.build_views(
             data.infos(), colours=data.colours, active=view, highlight={zone.slug}, views=views, uid="zm"
         ),
@@ -216,9 +227,5 @@ def zone_detail(request, slug):
         if len(views) > 1
         else [],
         "feet": footmap.feet_for_zone(zone.slug),
-        "techniques": list(techniques),
-        "neighbours": [item for item in data.zones if item.slug in near],
         "map_url": reverse("reflexology:foot_map") + _query(view=view),
-        "notes": form.notes(),
     }
-    return render(request, "reflexology/zone_detail.html", context)
