@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,21 @@ def test_a_wrong_import_breaks_the_lint(tree, module, wrong_import):
 
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def test_the_domain_contract_names_every_module_of_bookings_but_web():
+    """A new module of the booking domain is covered by the "domain uses no page" contract."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contract = next(
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c.get("forbidden_modules") == ["bookings.web"]
+    )
+    modules = {
+        f"bookings.{path.stem}"
+        for path in (ROOT / "bookings").iterdir()
+        if path.name != "web"
+        and ((path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists())
+    }
+
+    assert modules - set(contract["source_modules"]) == set()
