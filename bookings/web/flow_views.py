@@ -54,6 +54,7 @@ from bookings.web.flow import (
     therapists_for,
 )
 from bookings.web.flow_forms import ANY, ContactForm, PickerQueryForm
+from bookings.web.service_groups import service_groups_html
 from intake.session import offer_contact_details, offer_progress, proven_questionnaire
 
 CONTACT_KEY = "bookings.web.flow.contact"
@@ -228,14 +229,16 @@ def _screening_refusal(questionnaire, service, at) -> NotSuitable | None:
 # --- Step 1: the session ------------------------------------------------------------------------
 
 
-def _session_groups(params, notices: list) -> tuple[list, object, object]:
+def _session_groups(params, notices: list) -> tuple[list, object, object, list | None]:
     """The price list's groups for step 1 (for one therapist, of one technique, when asked), the
-    technique and the therapist; what could not be found is said in `notices`."""
+    technique, the therapist and the kept price list they come from (None for a therapist's own);
+    what could not be found is said in `notices`."""
     therapist_slug = (params.get("therapist") or "").strip()[:60]
     profile = selectors.therapist_profile(therapist_slug) if is_slug(therapist_slug, longest=60) else None
     if therapist_slug and profile is None:
         notices.append(_("We could not find that therapist, so here are all our sessions."))
-    groups = profile.groups if profile else selectors.cached_price_list()
+    source = None if profile else selectors.cached_price_list()
+    groups = profile.groups if profile else source
     technique = None
     technique_slug = (params.get("technique") or "").strip()
     if technique_slug:
@@ -246,7 +249,7 @@ def _session_groups(params, notices: list) -> tuple[list, object, object]:
             notices.append(
                 _("That technique cannot be booked online at the moment. Here are the sessions we offer.")
             )
-    return groups, technique, profile.therapist if profile else None
+    return groups, technique, profile.therapist if profile else None, source
 
 
 @require_safe
@@ -263,8 +266,11 @@ def choose_service(request: HttpRequest):
         notices.append(
             _("We could not find that session; it may have been renamed. Please choose one below.")
         )
-    groups, technique, therapist = _session_groups(request.GET, notices)
-    context = {"groups": groups, "technique": technique, "therapist": therapist, "notices": notices}
+    groups, technique, therapist, source = _session_groups(request.GET, notices)
+    html = service_groups_html(
+        request, source=source, groups=groups, technique=technique, therapist=therapist
+    )
+    context = {"groups_html": html, "technique": technique, "therapist": therapist, "notices": notices}
     return _step(request, "bookings/book/service.html", 1, context)
 
 
