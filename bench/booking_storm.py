@@ -41,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.site import BenchSite, machine
 from bench.visitor import Form, Page, Visitor
 
+NONE = "none"  # the questionnaire's "None of these apply to me" (intake.question_groups.NONE)
+
 CHECK_DATABASE = """
 import json
 from collections import defaultdict
@@ -136,12 +138,15 @@ def choose_slots(site: BenchSite, info: dict, count: int) -> tuple[Slot, list[Sl
 
 
 def answer_questionnaire(form: Form, *, name: str, email: str) -> dict[str, str]:
-    """Everything "No", consent given, signed: the answers of a client every technique suits."""
+    """ "None of these apply to me" in every group of health questions, consent given, signed: the
+    answers of a client every technique suits."""
     answers = {}
     for field, entries in form.fields.items():
         kinds = {kind for kind, _value in entries}
         values = [value for _kind, value in entries]
-        if "radio" in kinds and field.startswith("c_"):
+        if "checkbox" in kinds and NONE in values:  # a group of the questionnaire (intake.question_groups)
+            answers[field] = NONE
+        elif "radio" in kinds and field.startswith("c_"):
             answers[field] = "no" if "no" in values else values[0]
         elif "checkbox" in kinds and field.startswith("consent"):
             answers[field] = values[0]
