@@ -50,13 +50,7 @@ class Gate:
 
 def questionnaire_on_file(email: str, *, at: datetime) -> Questionnaire | None:
     """The client's newest questionnaire still valid at `at` (with its notes), or None."""
-    return (
-        Questionnaire.objects.prefetch_related("clearances")
-        .valid(at)
-        .filter(client_email__iexact=email.strip())
-        .order_by("-submitted_at")
-        .first()
-    )
+    return Questionnaire.objects.prefetch_related("clearances").latest_valid_for_email(email, at=at)
 
 
 def gate_booking(

@@ -10,6 +10,7 @@ reason is absolute (the domain checks both).
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import compute_slots, load_availability_data
@@ -17,6 +18,7 @@ from bookings.booking import book_appointment
 from bookings.errors import BookingError, NotSuitable
 from bookings.models import AppointmentSource, BookingPolicy, Service
 from bookings.rules import notice_for
+from bookings.screening_gate import questionnaire_on_file
 from intake.models import BOOKABLE, Outcome, Questionnaire
 from staff.forms import QuestionnaireLookupForm, SlotSearchForm, StaffBookingForm, choices_of, today
 from staff.permissions import staff_view
@@ -40,7 +42,7 @@ def _slots(search, policy: BookingPolicy) -> list:
 def _questionnaire(email: str) -> Questionnaire | None:
     if not email:
         return None
-    return Questionnaire.objects.prefetch_related("clearances").latest_valid_for_email(email)
+    return questionnaire_on_file(email, at=timezone.now())
 
 
 def _booked_message(appointment) -> str:
