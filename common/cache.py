@@ -62,7 +62,17 @@ HIT_HEADER = "X-Page-Cache"
 # and which move only the "bookings" generation: settings PAGE_CACHE_WATCHED_APPS,
 # PAGE_CACHE_IGNORED_MODELS and PAGE_CACHE_BOOKINGS_ONLY_MODELS (this module names no app).
 # Headers a cached response may vary on: all part of the key.
-ALLOWED_VARY = {"accept-encoding", "hx-request", "hx-history-restore-request", "hx-target", "hx-trigger"}
+# Accept-Language (set on unprefixed pages by common/locale.py) is not in the key: that middleware runs
+# first and redirects every visitor whose language cookie or browser asks for another language to
+# /en/..., so all who reach an unprefixed page's entry get the same page.
+ALLOWED_VARY = {
+    "accept-encoding",
+    "accept-language",
+    "hx-request",
+    "hx-history-restore-request",
+    "hx-target",
+    "hx-trigger",
+}
 PER_REQUEST_HEADERS = {"x-request-id", HIT_HEADER.lower(), "set-cookie", "date"}
 LARGEST_PAGE = 1024 * 1024
 LONGEST_QUERY = 512

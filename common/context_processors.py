@@ -16,6 +16,7 @@ def studio(request):
         "STUDIO_METRO": settings.STUDIO_METRO,
         "STUDIO_METRO_WALK_MINUTES": settings.STUDIO_METRO_WALK_MINUTES,
         "STUDIO_MAPS_URL": settings.STUDIO_MAPS_URL,
+        "DEFAULT_LANGUAGE": settings.LANGUAGE_CODE,
     }
 
 

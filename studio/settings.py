@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "common.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page's language, before the page cache (which keys on the path: / and /en/ are two pages).
+    "common.locale.LanguageMiddleware",
     # Public pages from the shared cache (common/cache.py); outside GZip, so pages are stored compressed.
     "common.cache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -181,9 +183,22 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Russian first (the clients' language, served unprefixed), English under /en/ (studio/urls.py).
+# common/locale.py picks the language: the URL's prefix; on an unprefixed page a chosen language
+# (the cookie set by the switcher) or else the browser's Accept-Language, by redirecting to /en/.
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ru") or "ru"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be ru or en; got {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's own formats corrected per language (studio/formats/); the pages' named dates: common/dates.py.
+FORMAT_MODULE_PATH = ["studio.formats"]
+LANGUAGE_COOKIE_NAME = "studio_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# URL prefixes that are the same in every language (no /en/ copy): they follow the cookie or the
+# browser's Accept-Language instead (staff pick their language with the switcher; the API's errors).
+LANGUAGE_NEUTRAL_PATHS = ("/api/", "/healthz", "/staff/", "/admin/", "/i18n/", "/static/", "/media/")
 USE_I18N = True
 USE_TZ = True
 # All times are stored in UTC and shown in the studio's own time zone (invariant 5).
@@ -471,7 +486,7 @@ PAGE_CACHE_VIEWS = {
     "bookings:contact": ((), _PAGE_SECONDS),
     "bookings:hours_fragment": ((), _PAGE_SECONDS),
     # "bookings": also dropped when an appointment changes (the others are not; common/cache.py).
-    "bookings:availability_api": (
+    "api:availability": (
         ("service", "from", "to", "therapist"),
         env_int("AVAILABILITY_CACHE_SECONDS", 30),
         "bookings",

@@ -36,3 +36,8 @@ RATE_LIMIT = False
 # The browser tests' live server does not serve media (InMemoryStorage above): no demo portraits, so the
 # team pages show initials there instead of broken images. tests/bookings/test_portraits.py turns them on.
 DEMO_PORTRAITS = False
+
+# The suite's existing pages and e-mails are asserted in English: tests run with English as the
+# default (unprefixed) language and Russian under /ru/. The i18n tests (tests/studio/test_i18n*.py)
+# set LANGUAGE_CODE="ru", the production default, and exercise Russian explicitly.
+LANGUAGE_CODE = "en"

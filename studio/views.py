@@ -2,12 +2,17 @@
 
 import logging
 import sys
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -21,6 +26,38 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The front page: who we are, the ways in (techniques, map, prices, booking), when we are open."""
     return render(request, "studio/home.html", {"opening_hours": opening_hours()})
+
+
+@never_cache
+@require_safe
+def choose_language(request, language):
+    """The language switcher's link: remember `language` (a cookie) and go to `next` in that language.
+
+    A plain link, not Django's set_language form, so that the cached public pages carry no CSRF token;
+    choosing a language changes nothing but the visitor's own cookie. `next` must be on this site.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    # `next` is read in its own language (its prefix), then written in the chosen one.
+    with translation.override(
+        translation.get_language_from_path(urlsplit(target).path) or settings.LANGUAGE_CODE
+    ):
+        target = translate_url(target, language)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,
+    )
+    return response
 
 
 @never_cache

@@ -13,7 +13,6 @@ urlpatterns = [
     path("therapists/<slug:slug>/", views.therapist_detail, name="therapist_detail"),
     path("contact/", visit_views.contact, name="contact"),
     path("contact/hours/", visit_views.hours_fragment, name="hours_fragment"),
-    path("api/availability/", views.availability_api, name="availability_api"),
     # The client's booking flow (bookings.web.flow): session, time, details, [questionnaire], summary.
     path("book/", flow_views.choose_service, name="book"),
     path("book/time/", flow_views.choose_time, name="book_time"),

@@ -82,7 +82,7 @@ def test_the_site_map_sees_every_kind_of_page():
         "bookings:technique_detail",
         "reflexology:zone_detail",
         "intake:questionnaire",
-        "bookings:availability_api",
+        "api:availability",
         "bookings:book_confirm",
         "bookings:manage",
         "staff:dashboard",

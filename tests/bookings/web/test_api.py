@@ -34,7 +34,7 @@ def get(client, **params):
 
 
 def test_the_url_is_where_design_says():
-    assert reverse("bookings:availability_api") == URL
+    assert reverse("api:availability") == URL
 
 
 def test_slots_as_design_specifies(client, studio):
