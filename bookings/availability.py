@@ -46,7 +46,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.intervals import EpochSeconds, Intervals
@@ -60,6 +59,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from common.dates import format_day
 
 DAY = timedelta(days=1)
 # The therapist fields loaded with the slots (others load on access): enough to show and price them.
@@ -489,7 +489,7 @@ def general_reason(data: AvailabilityData, *, start: datetime) -> str | None:
     if day > data.last_bookable_day:
         return _("We take bookings up to %(days)s days ahead.") % {"days": policy.booking_window_days}
     if day in data.closed_days:
-        return _("The studio is closed on %(day)s.") % {"day": date_format(day, "l j F")}
+        return _("The studio is closed on %(day)s.") % {"day": format_day(day, "weekday_day_month")}
     return None
 
 

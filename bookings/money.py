@@ -1,38 +1,29 @@
-"""Money shown the way people write it: "1 800 ₽", "€60.00". Decimal in, text out, no floats.
+"""Money written the way people write it in the page's language: Decimal in, text out, no floats.
 
-    format_money(Decimal("1800"), "RUB")  -> "1 800 ₽"   (no-break spaces)
-    format_money(Decimal("60"), "EUR")    -> "€60.00"
+    format_money(Decimal("1800"), "RUB")            ru "1 800 ₽"     en "₽1,800"   (no-break spaces)
+    format_money(Decimal("1800.5"), "RUB")          ru "1 800,50 ₽"  en "₽1,800.50"
+    format_money(Decimal("60"), "EUR")              ru "60,00 €"     en "€60.00"
 
-Templates use the `money` filter from `booking_tags`: `{{ service.price|money }}` (the studio's
-currency) or `{{ appointment.price|money:appointment.currency }}` (the currency it was booked in).
+The locale's own currency pattern (CLDR, through Babel) in the active language, or `language=`;
+amounts are rounded half up to cents, and whole roubles are written without ",00". Where the
+language has no symbol of its own for the currency (English says "RUB"), the symbol used in the
+studio's country (settings.STUDIO_COUNTRY) is ("₽"). Templates use the `money` filter from `booking_tags`:
+`{{ service.price|money }}` (the studio's currency) or `{{ appointment.price|money:appointment.currency }}`.
 """
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel import Locale
+from babel.numbers import format_currency, get_currency_symbol
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import current_language
+
 NBSP = "\u00a0"
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class CurrencyStyle:
-    symbol: str
-    symbol_first: bool
-    group: str
-    decimal: str
-    drop_zero_cents: bool
-    gap: str
-
-
-STYLES = {
-    "RUB": CurrencyStyle("₽", symbol_first=False, group=NBSP, decimal=",", drop_zero_cents=True, gap=NBSP),
-    "EUR": CurrencyStyle("€", symbol_first=True, group=",", decimal=".", drop_zero_cents=False, gap=""),
-    "USD": CurrencyStyle("$", symbol_first=True, group=",", decimal=".", drop_zero_cents=False, gap=""),
-    "GBP": CurrencyStyle("£", symbol_first=True, group=",", decimal=".", drop_zero_cents=False, gap=""),
-}
+# Currencies whose whole amounts are written without cents ("2 500 ₽", not "2 500,00 ₽").
+WHOLE_AMOUNTS_WITHOUT_CENTS = {"RUB"}
 
 
 CURRENCY_NAMES = {
@@ -50,11 +41,16 @@ def currency_name(code: str | None = None) -> str:
     return f"{name} ({code})" if name else code
 
 
-def currency_style(code: str) -> CurrencyStyle:
-    code = (code or "").upper()
-    return STYLES.get(
-        code, CurrencyStyle(code, symbol_first=False, group=",", decimal=".", drop_zero_cents=False, gap=NBSP)
-    )
+def _symbol_pattern(code: str, language: str) -> str:
+    """The language's currency pattern, with the studio country's symbol when the language has only the code."""
+    pattern = Locale.parse(language).currency_formats["standard"].pattern
+    if get_currency_symbol(code, language) == code:
+        home = get_currency_symbol(code, Locale.parse(f"und_{settings.STUDIO_COUNTRY}"))
+        if home != code:
+            return pattern.replace("¤", f"'{home}'")
+        # A code written before the number is kept apart from it (CLDR's currency spacing): "CHF 99.99".
+        pattern = pattern.replace("¤#", f"¤{NBSP}#").replace("¤0", f"¤{NBSP}0")
+    return pattern
 
 
 def to_decimal(amount) -> Decimal:
@@ -67,20 +63,12 @@ def to_decimal(amount) -> Decimal:
         raise ValueError(f"not an amount of money: {amount!r}") from error
 
 
-def format_money(amount, currency: str | None = None) -> str:
+def format_money(amount, currency: str | None = None, *, language: str | None = None) -> str:
     """`amount` in `currency` (default: settings.STUDIO_CURRENCY), rounded half up to cents."""
-    style = currency_style(currency or settings.STUDIO_CURRENCY)
+    code = (currency or settings.STUDIO_CURRENCY).upper()
+    language = language or current_language()
     value = to_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    number = style.group.join(groups)
-    if not (style.drop_zero_cents and cents == "00"):
-        number = f"{number}{style.decimal}{cents}"
-    if style.symbol_first:
-        return f"{sign}{style.symbol}{style.gap}{number}"
-    return f"{sign}{number}{style.gap}{style.symbol}"
+    pattern = _symbol_pattern(code, language)
+    if code in WHOLE_AMOUNTS_WITHOUT_CENTS and value == value.to_integral_value():
+        pattern = pattern.replace("0.00", "0")
+    return format_currency(value, code, format=pattern, locale=language, currency_digits=False)

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import absolute, manage_url
@@ -26,6 +25,7 @@ from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy
 from bookings.money import format_money
 from bookings.rules import change_deadline
 from bookings.screening_gate import questionnaire_link
+from common.dates import when as format_when
 from common.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
@@ -38,9 +38,8 @@ def _load(appointment_pk: int) -> Appointment | None:
 
 
 def when(moment: datetime) -> str:
-    """ "Monday 1 March 2027 at 10:00" in the studio's zone."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'l j F Y')}, {date_format(local, 'H:i')}"
+    """ "Monday 1 March 2027, 10:00" in the studio's zone, in the active language (common/dates.py)."""
+    return format_when(moment)
 
 
 def _context(appointment: Appointment) -> dict:

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import monday_of, studio_zone
@@ -20,6 +19,7 @@ from bookings.models import (
     Therapist,
     TimeOff,
 )
+from common.dates import format_day
 from common.phones import PhoneField
 from staff.notes import NOTE_MAX_LENGTH
 from staff.reports import MAX_WEEKS, METRICS
@@ -55,7 +55,7 @@ def check_date_in_range(value: date) -> None:
     if not low <= value <= high:
         raise ValidationError(
             _("Please choose a date between %(low)s and %(high)s."),
-            params={"low": date_format(low, "j F Y"), "high": date_format(high, "j F Y")},
+            params={"low": format_day(low, "day_month_year"), "high": format_day(high, "day_month_year")},
             code="out_of_range",
         )
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.availability import studio_zone
 from bookings.models import AppointmentSource, EventKind
 from bookings.money import format_money
+from common.dates import format_day
 from intake.models import Outcome
 
 
@@ -26,7 +26,7 @@ def _when(value) -> str:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return str(value or "")
-    return date_format(timezone.localtime(moment, studio_zone()), "D j M, H:i")
+    return format_day(timezone.localtime(moment, studio_zone()), "short_weekday_day_month_time")
 
 
 def describe(event, names: dict[str, str] | None = None) -> str:

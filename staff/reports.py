@@ -24,7 +24,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +36,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.money import format_money
+from common.dates import format_day
 
 WEEK = timedelta(days=7)
 MAX_WEEKS = 53
@@ -333,7 +333,7 @@ def bar_chart(report: Report, *, metric: str) -> Chart:
                 y=round(baseline - height, 1),
                 width=round(width, 1),
                 height=round(height, 1),
-                label=date_format(week.monday, "j M"),
+                label=format_day(week.monday, "short_day_month"),
                 value=format_metric(metric, getattr(week.figures, metric), report.currency),
                 show_label=index % label_every == 0,
             )
@@ -346,7 +346,8 @@ def bar_chart(report: Report, *, metric: str) -> Chart:
         for step in range(5)
     ]
     name = str(METRICS[metric])
-    first, last = date_format(report.first_week, "j M Y"), date_format(report.last_day, "j M Y")
+    first = format_day(report.first_week, "short_day_month_year")
+    last = format_day(report.last_day, "short_day_month_year")
     description = "; ".join(f"{bar.label}: {bar.value}" for bar in bars)
     return Chart(
         metric=metric,

@@ -43,7 +43,7 @@ def test_reception_sees_contact_price_history_and_flags_but_no_health_details(cl
         "Clara Client",
         "client@example.com",
         "8 (900) 123-45-67",  # shown in the national format (common/phones.py)
-        "2\u00a0500\u00a0₽",
+        "₽2,500",
         "Classical",
     ):
         assert expected in html
@@ -119,7 +119,7 @@ def test_the_history_is_shown_with_who_did_what(client, studio):
 
     html = client.get(page(studio)).content.decode()
 
-    assert "Booked by the studio for Mon 1 Mar, 10:00 with Anna Example, 2\u00a0500\u00a0₽." in html
+    assert "Booked by the studio for Mon 1 Mar, 10:00 with Anna Example, ₽2,500." in html
     assert "Desk" in html
 
 

@@ -20,7 +20,8 @@ NBSP = "\u00a0"
 
 
 def rub(amount: str) -> str:
-    return amount.replace(" ", NBSP) + NBSP + "₽"
+    """ "1 800" as the suite's English pages write roubles: "₽1,800"."""
+    return "₽" + amount.replace(" ", ",")
 
 
 def populate(scale: int, tag: str = "a"):
@@ -232,4 +233,4 @@ def test_the_money_filter():
     html = Template("{% load booking_tags %}{{ a|money }} {{ b|money:'EUR' }} [{{ c|money }}]").render(
         Context({"a": Decimal("1800"), "b": Decimal("60"), "c": None})
     )
-    assert html == f"1{NBSP}800{NBSP}₽ €60.00 []"
+    assert html == "₽1,800 €60.00 []"
