@@ -100,6 +100,7 @@ from bookings.notifications import notify_booked, notify_cancelled, notify_resch
 from bookings.pricing import price_after_move, price_with
 from bookings.rules import check_changeable, notice_for
 from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
+from common.locale import client_language
 from common.phones import INVALID as INVALID_PHONE
 from common.phones import InvalidPhone, to_e164
 
@@ -123,6 +124,7 @@ class _ClientDetails:
     name: str
     email: str
     phone: str
+    language: str
 
 
 # --- Public functions -------------------------------------------------------------------------
@@ -144,16 +146,17 @@ def book_appointment(
     override_reason: str = "",
     expected_price: Decimal | None = None,
     notify: bool = True,
+    language: str = "",
 ) -> Appointment:
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
 
     `idempotency_key`: a resubmitted form returns the first submission's appointment, `resubmitted`
     (only a new one is e-mailed). `user`: the staff member booking; `override_reason`: see above;
-    `expected_price`: the price shown (else PriceChanged). Raises BookingError and its subclasses."""
+    `expected_price`: the price shown (else PriceChanged); `language`: see _default_language."""
     _require_aware(start)
     _check_source(source)
     now = now or timezone.now()
-    client = _clean_client(client_name, client_email, client_phone)
+    client = _clean_client(client_name, client_email, client_phone, language or _default_language(source))
     gate = gate_booking(  # invariant 3 and 7, R12-R14: bookings/screening_gate.py
         technique=service.technique,
         start=start,
@@ -402,7 +405,7 @@ def _check_actor(by: str) -> None:
         raise ValueError(f"unknown actor {by!r}")
 
 
-def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
+def _clean_client(name: str, email: str, phone: str, language: str) -> _ClientDetails:
     name, email, phone = (name or "").strip(), (email or "").strip(), (phone or "").strip()
     if not name:
         raise BookingError(_("Please tell us your name."))
@@ -420,7 +423,9 @@ def _clean_client(name: str, email: str, phone: str) -> _ClientDetails:
         phone = to_e164(phone)  # stored in E.164 (common/phones.py)
     except InvalidPhone:
         raise BookingError(str(INVALID_PHONE)) from None
-    return _ClientDetails(name=name, email=email, phone=phone)
+    if language not in dict(settings.LANGUAGES):
+        raise BookingError(_("Please choose one of the languages we write in."))
+    return _ClientDetails(name=name, email=email, phone=phone, language=language)
 
 
 def _check_gives(therapist: Therapist | None, service: Service) -> None:
@@ -484,6 +489,11 @@ def _resubmitted(
     return earlier
 
 
+def _default_language(source: str) -> str:
+    """An online booking is in the client's page's language; the desk books in the site's default."""
+    return client_language() if source == AppointmentSource.ONLINE else settings.LANGUAGE_CODE
+
+
 def _new_appointment(
     service: Service, start: datetime, client: _ClientDetails, *, chosen: Therapist, data: AvailabilityData
 ) -> Appointment:
@@ -495,6 +505,7 @@ def _new_appointment(
         client_name=client.name,
         client_email=client.email,
         client_phone=client.phone,
+        language=client.language,
         start=start,
         end=start + service.duration,
         blocked_until=start + service.duration + service.buffer,

@@ -42,7 +42,7 @@ def currency_name(code: str | None = None) -> str:
 
 
 def _symbol_pattern(code: str, language: str) -> str:
-    """The language's currency pattern, with the studio country's symbol when the language has only the code."""
+    """The language's currency pattern; the studio country's symbol where the language has only the code."""
     pattern = Locale.parse(language).currency_formats["standard"].pattern
     if get_currency_symbol(code, language) == code:
         home = get_currency_symbol(code, Locale.parse(f"und_{settings.STUDIO_COUNTRY}"))

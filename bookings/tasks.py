@@ -5,6 +5,9 @@ view. Each task reads the appointment afresh, so a mail sent late by a worker sa
 when it is sent, and a mail that no longer makes sense is skipped (no "booked" confirmation for a
 session cancelled meanwhile, no reminder for one that has been cancelled or has started).
 
+Each is written in the client's language (`appointment.language`, the page they booked on): the text,
+the dates, the price and the links (/en/... for English) are rendered inside `translation.override`.
+
 E-mails carry the details, the price, a calendar file and the signed manage link; never anything
 from the health questionnaire (a booking made without one carries the link to fill it in, and
 every reminder asks, in the same words for everyone, to tell us on the day about a temperature,
@@ -17,7 +20,7 @@ from datetime import datetime
 from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import absolute, manage_url
@@ -92,7 +95,8 @@ def send_booking_confirmation(appointment_pk: int) -> None:
     if appointment is None or appointment.status != AppointmentStatus.BOOKED:
         logger.info("bookings: confirmation for appointment %s skipped (not booked)", appointment_pk)
         return
-    _send(appointment, "confirmation", _context(appointment), method=Method.REQUEST, what="confirmation")
+    with translation.override(appointment.language):
+        _send(appointment, "confirmation", _context(appointment), method=Method.REQUEST, what="confirmation")
 
 
 @task
@@ -101,6 +105,11 @@ def send_reschedule_notice(appointment_pk: int) -> None:
     if appointment is None or appointment.status != AppointmentStatus.BOOKED:
         logger.info("bookings: reschedule notice for appointment %s skipped (not booked)", appointment_pk)
         return
+    with translation.override(appointment.language):
+        _send_reschedule_notice(appointment)
+
+
+def _send_reschedule_notice(appointment: Appointment) -> None:
     moved = _last_event(appointment, EventKind.RESCHEDULED)
     previous = ""
     if moved is not None and isinstance(moved.details.get("from"), str):
@@ -126,6 +135,11 @@ def send_cancellation_notice(appointment_pk: int) -> None:
         return
     cancelled = _last_event(appointment, EventKind.CANCELLED)
     by_studio = cancelled is not None and cancelled.actor != Actor.CLIENT
+    with translation.override(appointment.language):
+        _send_cancellation_notice(appointment, by_studio=by_studio)
+
+
+def _send_cancellation_notice(appointment: Appointment, *, by_studio: bool) -> None:
     context = {
         **_context(appointment),
         "by_studio": by_studio,
@@ -147,8 +161,9 @@ def send_reminder(appointment_pk: int) -> None:
     ):
         logger.info("bookings: reminder for appointment %s skipped (not upcoming)", appointment_pk)
         return
-    context = {
-        **_context(appointment),
-        "can_change": timezone.now() < change_deadline(appointment),
-    }
-    _send(appointment, "reminder", context, method=Method.REQUEST, what="reminder")
+    with translation.override(appointment.language):
+        context = {
+            **_context(appointment),
+            "can_change": timezone.now() < change_deadline(appointment),
+        }
+        _send(appointment, "reminder", context, method=Method.REQUEST, what="reminder")

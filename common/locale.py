@@ -77,3 +77,18 @@ class LanguageMiddleware:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, for a model field's choices (a callable: no migration when they change)."""
+    return list(settings.LANGUAGES)
+
+
+def client_language() -> str:
+    """The language of the page being answered (what the client reads), else the default one.
+
+    The default of the `language` fields (the appointment's, the questionnaire's): e-mails about them,
+    sent later by tasks, are written in it (`translation.override(obj.language)`).
+    """
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -129,3 +129,21 @@ def content(request, content_for_the_module, db):
 def content_committed(transactional_db):
     """The content data set, committed, for a test another thread or process reads (flushed afterwards)."""
     quietly("load_content")
+
+
+@pytest.fixture
+def russian_default(settings):
+    """The production arrangement: Russian the default (unprefixed) language, English under /en/.
+
+    The suite runs with English the default (studio/settings_test.py) so that its English assertions
+    hold; i18n tests ask for this. The URL resolvers cache each language's prefix: cleared both ways.
+    """
+    from django.urls import clear_url_caches
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "ru"
+    clear_url_caches()
+    with translation.override("ru"):
+        yield settings
+    settings.LANGUAGE_CODE = "en"
+    clear_url_caches()

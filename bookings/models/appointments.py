@@ -17,6 +17,7 @@ from bookings.models.team import (
     Room,
     Therapist,
 )
+from common.locale import client_language, language_choices
 from common.phones import validate_e164
 
 # --- Appointments -----------------------------------------------------------------------------
@@ -85,6 +86,10 @@ class Appointment(models.Model):
     )
     client_name = models.CharField(_("client's name"), max_length=150)
     client_email = models.EmailField(_("client's e-mail"), db_index=True)
+    # The client's language: their e-mails and calendar file are written in it (bookings/tasks.py).
+    language = models.CharField(
+        _("language"), max_length=8, choices=language_choices, default=client_language
+    )
     # E.164 ("+79001234567"), shown in the national format (common/phones.py).
     client_phone = models.CharField(
         _("client's phone"), max_length=40, blank=True, validators=[validate_e164]

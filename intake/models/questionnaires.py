@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.locale import client_language, language_choices
 from common.phones import validate_e164
 from intake.models.choices import BOOKABLE, CLEARANCE_LIMITS, Modifier, Outcome
 
@@ -64,6 +65,10 @@ class Questionnaire(models.Model):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     client_name = models.CharField(_("name"), max_length=150)
     client_email = models.EmailField(_("e-mail"), db_index=True)
+    # The client's language: the e-mails about this questionnaire are written in it (intake/tasks.py).
+    language = models.CharField(
+        _("language"), max_length=8, choices=language_choices, default=client_language
+    )
     # E.164 ("+79001234567"), shown in the national format (common/phones.py).
     client_phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_e164])
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)

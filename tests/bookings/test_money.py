@@ -43,7 +43,7 @@ def test_format_money(amount, currency, expected):
     ],
 )
 def test_format_money_in_russian(amount, currency, expected):
-    """In Russian: spaces between thousands, a decimal comma, the symbol after; whole roubles without ",00"."""
+    """In Russian: spaces between thousands, a decimal comma, the symbol last; whole roubles without ",00"."""
     assert format_money(amount, currency, language="ru") == expected
     with translation.override("ru"):
         assert format_money(amount, currency) == expected
