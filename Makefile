@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup run test lint format data demo bench clean prod-check restore-check
+.PHONY: help setup messages run test lint format data demo bench clean prod-check restore-check
 
 help:
 	@echo "make run    set up (virtualenv, Python and npm packages, database, content, demo data) and serve on http://127.0.0.1:$(PORT)"
@@ -35,7 +35,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed messages
+
+# The translations (locale/*/LC_MESSAGES/*.po) compiled to .mo files, which are build output (.gitignore).
+# Needs GNU gettext's msgfmt (Debian: apt-get install gettext).
+messages: $(VENV)/.installed
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	     command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext" >&2; exit 1; }; \
+	     $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; \
+	 fi
 
 data: setup
 	$(PY) manage.py migrate --noinput

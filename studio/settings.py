@@ -213,7 +213,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/fonts/fraunces", NODE_MODULES / "@fontsource" / "fraunces" / "files"),
+    ("vendor/fonts/lora", NODE_MODULES / "@fontsource" / "lora" / "files"),
     ("vendor/fonts/source-sans-3", NODE_MODULES / "@fontsource" / "source-sans-3" / "files"),
 ]
 MEDIA_URL = "/media/"

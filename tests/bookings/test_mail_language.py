@@ -32,7 +32,9 @@ def test_an_online_booking_keeps_the_language_of_the_page(studio):
 def test_a_desk_booking_is_in_the_default_language_unless_the_staff_picks_one(studio):
     with translation.override("en"):  # a receptionist reading the staff area in English
         assert book(studio, source="staff", notify=False).language == "ru"
-        assert book(studio, source="staff", language="en", notify=False, email="x@example.com").language == "en"
+        assert (
+            book(studio, source="staff", language="en", notify=False, email="x@example.com").language == "en"
+        )
 
 
 def test_an_english_confirmation_and_reminder_are_in_english(studio, mailoutbox):
