@@ -6,6 +6,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from bookings.models import (
     TimeOff,
 )
 from common.dates import format_day
+from common.locale import language_choices
 from common.phones import PhoneField
 from staff.notes import NOTE_MAX_LENGTH
 from staff.reports import MAX_WEEKS, METRICS
@@ -179,6 +181,8 @@ class StaffBookingForm(SlotSearchForm):
         ),
     )
     client_phone = PhoneField(label=_("Phone"), required=False)
+    # The client's e-mails (confirmation, reminder) are written in it; the site's default unless chosen.
+    language = forms.ChoiceField(label=_("Client's language"), choices=language_choices, required=False)
     override_reason = forms.CharField(
         label=_("Reason for booking despite the screening (managers only)"),
         max_length=300,
@@ -191,6 +195,7 @@ class StaffBookingForm(SlotSearchForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("key", secrets.token_urlsafe(16))
+            self.initial.setdefault("language", settings.LANGUAGE_CODE)
 
 
 class RescheduleSearchForm(forms.Form):

@@ -87,6 +87,7 @@ def _book(request, form: StaffBookingForm):
             client_name=data["client_name"],
             client_email=data["client_email"],
             client_phone=data["client_phone"],
+            language=data["language"],
             source=AppointmentSource.STAFF,
             idempotency_key=data["key"],
             user=request.user,

@@ -119,7 +119,7 @@ def test_the_therapist_opens_the_sheet_and_the_read_is_logged(client, studio):
     assert "Bruise on the left heel: keep well away." in html
     assert "the heel" in html and "not on the drawing" in html
     assert set(hatched(response.context["plan"].views)) == {"heel", "solar-plexus"}
-    for private in (SECRET_MEDICINE, "client@example.com", "+7 900", "2\u00a0500"):
+    for private in (SECRET_MEDICINE, "client@example.com", "+7 900", "₽2,500"):
         assert private not in html
     assert "@media print" in (Path(settings.BASE_DIR) / "static/css/session-sheet.css").read_text()
     log = HealthAccessLog.objects.get()
