@@ -21,6 +21,7 @@ Exit status: 0 when everything merged, 1 when some entry lacks Russian, 2 when a
 import argparse
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 OVERLAYS = Path("/work/ru-content")
 LANGUAGES = ("ru", "en")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[A-Za-z]")
 
 # model -> (fixture file, translated fields in the fixture). Kept equal to the translation.py
 # registrations by tests/studio/test_content_translations.py.
@@ -94,6 +97,11 @@ def is_empty(value) -> bool:
     return value in ("", None, [])
 
 
+def untranslated(text: str) -> bool:
+    """Latin letters and no Cyrillic ones: the English still (an overlay copied from en/ and not done)."""
+    return bool(LATIN.search(text)) and not CYRILLIC.search(text)
+
+
 class Report:
     def __init__(self):
         self.missing: list[str] = []
@@ -114,8 +122,10 @@ def russian_choices(english: list, given, where: str, report: Report):
             f"{[c['value'] for c in english]}"
         )
         return None
-    if any(is_empty(c.get("label")) for c in given):
+    if any(is_empty(c.get("label")) or not isinstance(c["label"], str) for c in given):
         report.errors.append(f"{where}: a choice without a label")
+        return None
+    if any(untranslated(c["label"]) for c in given):
         return None
     merged = copy.deepcopy(english)
     for choice, russian in zip(merged, given, strict=True):
@@ -130,7 +140,7 @@ def merged_fields(model: str, fields: dict, overlay: dict | None, where: str, re
     for name in set(given) - set(translated):
         report.errors.append(f"{where}: {name!r} is not a translated field of {model}")
         given.pop(name)
-    result = {}
+    result, took = {}, False
     for name, value in fields.items():
         if name.endswith(("_ru", "_en")) and name[:-3] in translated:
             continue
@@ -140,20 +150,24 @@ def merged_fields(model: str, fields: dict, overlay: dict | None, where: str, re
         russian = fields.get(f"{name}_ru", [] if name == "choices" else "")
         if name in given and not is_empty(value):
             if name == "choices":
-                russian = russian_choices(value, given[name], where, report) or russian
+                fitted = russian_choices(value, given[name], where, report)
+                russian, took = (fitted, True) if fitted else (russian, took)
             elif not isinstance(given[name], str) or not given[name].strip():
                 report.errors.append(f"{where}: {name} is empty or not a text")
+            elif untranslated(given[name]):
+                pass  # still the English: reported as without Russian below
             elif len(given[name]) > MAX_LENGTH.get((model, name), 10**9):
                 limit = MAX_LENGTH[(model, name)]
                 report.errors.append(f"{where}: {name} is {len(given[name])} characters, over {limit}")
             else:
-                russian = given[name]
+                russian, took = given[name], True
         if is_empty(value):
             russian = copy.deepcopy(value)
         elif is_empty(russian):
             report.missing.append(f"{where}: {name}")
         result[f"{name}_ru"] = russian
         result[f"{name}_en"] = copy.deepcopy(value)
+    report.merged += took
     return result
 
 
@@ -191,7 +205,6 @@ def merge_file(name: str, overlays: Path, report: Report, write: bool) -> None:
         seen.add((model, key))
         where = f"{name} {model} {json.dumps(shown_key(key), ensure_ascii=False)}"
         entry["fields"] = merged_fields(model, entry["fields"], overlay.get((model, key)), where, report)
-        report.merged += (model, key) in overlay
     for model, key in overlay.keys() - seen:
         report.errors.append(
             f"{name}: no {model} {json.dumps(shown_key(key), ensure_ascii=False)} in the fixture"
@@ -254,7 +267,9 @@ def main(argv=None) -> int:
         if write
         else "not written" + (" (fix the errors)" if report.errors else "")
     )
-    print(f"{report.merged} overlay entries {state}; {len(report.missing)} texts without Russian.")
+    print(
+        f"{report.merged} overlay entries with Russian {state}; {len(report.missing)} texts without Russian."
+    )
     return 2 if report.errors else 1 if report.missing else 0
 
 

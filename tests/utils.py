@@ -18,3 +18,22 @@ def assert_csp_clean(response) -> None:
     assert not INLINE_STYLE_ELEMENT.search(html), "inline <style> element"
     assert not STYLE_ATTRIBUTE.search(html), STYLE_ATTRIBUTE.search(html).group(0)
     assert not INLINE_HANDLER.search(html), INLINE_HANDLER.search(html).group(0)
+
+
+def in_both_languages(data: dict, *models) -> dict:
+    """An admin POST with each translated field (also in inline rows, `steps-0-text`) given as
+    `<field>_ru` and `<field>_en`, both with the text the test wrote for `<field>`."""
+    from modeltranslation.translator import translator
+
+    translated = set()
+    for model in models:
+        translated |= set(translator.get_options_for_model(model).all_fields)
+    result = {}
+    for key, value in data.items():
+        prefix, _dash, name = key.rpartition("-")
+        if name in translated:
+            for language in ("ru", "en"):
+                result.setdefault(f"{prefix}{_dash}{name}_{language}", value)
+        else:
+            result[key] = value
+    return result
