@@ -8,19 +8,24 @@ than the tabbed one, which loads jQuery UI from a CDN.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
 
 
-def required_translated_fields(model) -> list[str]:
-    """The model's translated fields that must not be empty (in at least one language)."""
+def translated_field_names(model) -> list[str]:
     try:
-        options = translator.get_options_for_model(model)
+        return list(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
         return []
-    return [name for name in options.all_fields if not model._meta.get_field(name).blank]
+
+
+def required_translated_fields(model) -> list[str]:
+    """The model's translated fields that must not be empty (in at least one language)."""
+    return [name for name in translated_field_names(model) if not model._meta.get_field(name).blank]
 
 
 def empty_in_every_language(cleaned_data: dict, name: str) -> bool:
@@ -28,10 +33,30 @@ def empty_in_every_language(cleaned_data: dict, name: str) -> bool:
 
 
 def either_language_required(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
-    """`form_class` refusing an entry whose required translated fields are empty in both languages."""
-    required = required_translated_fields(form_class._meta.model)
-    if not required:
+    """`form_class` refusing an entry whose required translated fields are empty in both languages,
+    and showing the model's own errors about a translated field (e.g. ScreeningRule.clean's about
+    `client_message`) next to that field's box in the active language, instead of failing."""
+    model = form_class._meta.model
+    translated, required = translated_field_names(model), required_translated_fields(model)
+    if not translated:
         return form_class
+
+    def box(self, name):
+        if name in translated and name not in self.fields:
+            for language in (get_language(), DEFAULT_LANGUAGE, *AVAILABLE_LANGUAGES):
+                if f"{name}_{language}" in self.fields:
+                    return f"{name}_{language}"
+        return name
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            error = dict(error.error_dict)
+        if field is None and isinstance(error, dict):
+            remapped = {}
+            for name, errors in error.items():
+                remapped.setdefault(box(self, name), []).extend(errors)
+            error = ValidationError(remapped)
+        super(form, self).add_error(box(self, field) if field else field, error)
 
     def clean(self):
         cleaned_data = super(form, self).clean()
@@ -41,7 +66,8 @@ def either_language_required(form_class: type[forms.ModelForm]) -> type[forms.Mo
                 self.add_error(target, _("Write this in at least one language (Russian or English)."))
         return cleaned_data
 
-    form = type(form_class.__name__, (form_class,), {"clean": clean, "__module__": form_class.__module__})
+    attributes = {"clean": clean, "add_error": add_error, "__module__": form_class.__module__}
+    form = type(form_class.__name__, (form_class,), attributes)
     return form
 
 
