@@ -101,8 +101,9 @@ def _config() -> str:
 
 
 def _name_contains(text: str) -> Q:
-    """The name, in either language, contains `text` (any case): "thai", "kidn", "класс"."""
-    return Q(name_ru__icontains=text) | Q(name_en__icontains=text)
+    """The name shown contains `text` (any case), for partial words: "thai", "kidn", "класс".
+    Needs `shown_name` annotated (`_shown("name")`)."""
+    return Q(shown_name__icontains=text)
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def _postgres_techniques(text: str) -> QuerySet[Technique]:
     vector = _vector(("name", "A"), ("summary", "B"), ("body", "C"), ("suits", "C"))
     return (
         Technique.objects.published()
-        .annotate(document=vector, rank=SearchRank(vector, search))
+        .annotate(document=vector, rank=SearchRank(vector, search), shown_name=_shown("name"))
         .filter(Q(document=search) | _name_contains(text))
         .order_by("-rank", "order", "name")
     )
@@ -131,12 +132,12 @@ def _postgres_techniques(text: str) -> QuerySet[Technique]:
 def _postgres_zones(text: str) -> QuerySet[Zone]:
     search = SearchQuery(text, search_type="websearch", config=_config())
     vector = _vector(("name", "A"), ("body_parts", "A"), ("description", "C"))
-    systems = BodySystem.objects.annotate(document=_vector(("name", "A"), ("description", "B"))).filter(
-        Q(document=search) | _name_contains(text)
-    )
+    systems = BodySystem.objects.annotate(
+        document=_vector(("name", "A"), ("description", "B")), shown_name=_shown("name")
+    ).filter(Q(document=search) | _name_contains(text))
     in_matching_system = Zone.systems.through.objects.filter(bodysystem__in=systems).values("zone_id")
     return (
-        Zone.objects.annotate(document=vector, rank=SearchRank(vector, search))
+        Zone.objects.annotate(document=vector, rank=SearchRank(vector, search), shown_name=_shown("name"))
         .filter(Q(document=search) | _name_contains(text) | Q(pk__in=in_matching_system))
         .order_by("-rank", "order", "name")
     )

@@ -37,3 +37,21 @@ def in_both_languages(data: dict, *models) -> dict:
         else:
             result[key] = value
     return result
+
+
+def admin_form_data(client, url: str) -> dict:
+    """Every field of an admin change form (and its inlines) as the form shows it, ready to POST back."""
+    from django.forms import FileField
+
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if not isinstance(form.fields[name], FileField)}
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({f"{management.prefix}-{name}": management[name].value() for name in management.fields})
+        for inline_form in formset.formset.forms:
+            for name, field in inline_form.fields.items():
+                if not isinstance(field, FileField):
+                    data[inline_form.add_prefix(name)] = inline_form[name].value()
+    return {key: ("" if value is None else value) for key, value in data.items() if value is not False}
