@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -453,3 +454,15 @@ def test_merge_check_writes_nothing(tmp_path, fixtures_dir):
     zone = {"model": "reflexology.zone", "key": "heel", "fields": {"name": "Пятка"}}
     merge(tmp_path, {"zones.json": [zone]}, "--check")
     assert (fixtures_dir / "zones.json").read_text() == before
+
+
+def test_a_follow_up_keeps_the_same_choices_in_both_languages(admin_client, content):
+    follow_up = FollowUp.objects.exclude(choices=[]).order_by("pk").first()
+    russian = [dict(choice) for choice in follow_up.choices_ru]
+    russian[0]["value"] = "something_else"
+    follow_up.choices_ru = russian
+    with pytest.raises(ValidationError, match="only the labels are translated"):
+        follow_up.clean()
+
+    follow_up.choices_ru = [{**choice, "label": "Другое"} for choice in follow_up.choices_en]
+    follow_up.clean()  # other labels: fine
