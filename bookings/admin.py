@@ -25,6 +25,7 @@ from bookings.models import (
 )
 from bookings.money import format_money
 from bookings.portraits import store_portrait
+from common.translation import ContentTranslationAdmin
 from reflexology import images
 from reflexology.forms import WebImageField
 
@@ -36,7 +37,7 @@ class ServicePriceInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ContentTranslationAdmin):
     list_display = [
         "name",
         "technique",

@@ -155,6 +155,48 @@ SERVICES = [
     ),
 ]
 
+# The services in Russian, by slug: (name, what is included). The English is in SERVICES.
+SERVICES_RU = {
+    "classical-30": ("Экспресс-массаж стоп", "Стопы и голеностопы: чтобы ожили уставшие за день ноги."),
+    "classical-60": (
+        "Классический массаж стоп",
+        "Стопы, голеностопы и икры: поглаживание, разминание и растирание с теплым маслом.",
+    ),
+    "relaxing-45": (
+        "Расслабляющий массаж стоп",
+        "Медленные мягкие движения и тихая комната: спокойная пауза посреди дня.",
+    ),
+    "relaxing-90": (
+        "Долгий расслабляющий ритуал",
+        "Теплая ванночка для ног, неспешный массаж стоп и икр, затем отдых.",
+    ),
+    "reflexology-60": ("Сеанс рефлексологии", "Работа с точками на обеих подошвах с учетом вашей анкеты."),
+    "reflexology-90": (
+        "Расширенный сеанс рефлексологии",
+        "Обе стопы полностью и время спокойно завершить сеанс.",
+    ),
+    "thai-sticks-60": (
+        "Тайский массаж стоп палочками",
+        "Гладкие деревянные палочки по стопам и голеням, с бальзамом.",
+    ),
+    "therapeutic-flat-feet-45": (
+        "Лечебный массаж при плоскостопии",
+        "Плотная работа со сводом стопы и икрами и простые упражнения для дома.",
+    ),
+    "therapeutic-hallux-valgus-45": (
+        "Лечебный массаж при «косточке» на большом пальце",
+        "Работа вокруг сустава большого пальца и мелких мышц стопы, с упражнениями.",
+    ),
+    "therapeutic-arthrosis-45": (
+        "Лечебный массаж при скованности суставов",
+        "Мягкая, бережная работа, чтобы скованным стопам и голеностопам было легче двигаться.",
+    ),
+    "vacuum-30": (
+        "Вакуумный баночный массаж стоп",
+        "Мягкие силиконовые банки скользят по подошвам и икрам.",
+    ),
+}
+
 LEVEL_SURCHARGE = {Level.SENIOR: Decimal("1.15"), Level.MASTER: Decimal("1.30")}
 
 # weekday -> [(start, end)]; two periods leave a break.
@@ -271,12 +313,16 @@ def _services(techniques) -> dict[str, Service]:
     services = {}
     for order, (technique, minutes, roubles, buffer, needs_room, name, description) in enumerate(SERVICES):
         price = _price(roubles)
+        slug = f"{technique}-{minutes}"
+        name_ru, description_ru = SERVICES_RU[slug]
         service, _created = Service.objects.get_or_create(
-            slug=f"{technique}-{minutes}",
+            slug=slug,
             defaults={
                 "technique": techniques[technique],
-                "name": name,
-                "description": description,
+                "name_ru": name_ru,
+                "name_en": name,
+                "description_ru": description_ru,
+                "description_en": description,
                 "duration_minutes": minutes,
                 "buffer_minutes": buffer,
                 "price": price,

@@ -48,6 +48,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.timezone import localdate
 from django.utils.timezone import now as tz_now
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,7 @@ def page_key(request, view_name: str) -> str:
         [
             code_fingerprint(),
             localdate().isoformat(),
+            get_language() or "",  # the content is stored in two languages (modeltranslation)
             request.path,
             request.META.get("QUERY_STRING", ""),
             "gzip" if _accepts_gzip(request) else "identity",

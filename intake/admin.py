@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.translation import ContentStackedInline, ContentTranslationAdmin
 from intake.access import can_read_answers, read_answers
 from intake.models import (
     Area,
@@ -93,20 +94,21 @@ class ScreeningRuleForm(forms.ModelForm):
             "therapist_note",
             "audience",
         ]
-        widgets = {
-            "client_message": forms.Textarea(attrs={"rows": 2}),
-            "therapist_note": forms.Textarea(attrs={"rows": 2}),
+        widgets = {  # in each language (modeltranslation's client_message_ru, client_message_en)
+            f"{name}{language}": forms.Textarea(attrs={"rows": 2})
+            for name in ("client_message", "therapist_note")
+            for language in ("", "_ru", "_en")
         }
 
 
-class FollowUpInline(admin.StackedInline):
+class FollowUpInline(ContentStackedInline):
     model = FollowUp
     extra = 0
     fields = [("key", "kind", "order"), "question", "help_text", "choices"]
     classes = ["collapse"]
 
 
-class ScreeningRuleInline(admin.StackedInline):
+class ScreeningRuleInline(ContentStackedInline):
     model = ScreeningRule
     fk_name = "condition"
     form = ScreeningRuleForm
@@ -130,7 +132,7 @@ class ScreeningRuleInline(admin.StackedInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(ContentTranslationAdmin):
     list_display = ["key", "question", "group", "category", "asked", "policy_in_force", "order"]
     list_filter = ["group", "category", "asked"]
     list_select_related = ["policy_choice"]
@@ -213,7 +215,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScreeningRule)
-class ScreeningRuleAdmin(admin.ModelAdmin):
+class ScreeningRuleAdmin(ContentTranslationAdmin):
     form = ScreeningRuleForm
     list_display = ["condition", "key", "techniques", "outcome", "outcome_after_clearance", "policy"]
     list_filter = ["outcome", "policy", "condition__group"]

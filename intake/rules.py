@@ -153,7 +153,9 @@ class RuleSet:
                 (c.key, c.category, c.asked, c.about_today) for c in self.conditions.values()
             ),
             "follow_ups": sorted(
-                (f.key, f.kind, json.dumps(f.choices, sort_keys=True)) for f in self.follow_ups.values()
+                # The labels are left out: they are words in the page's language, not part of a rule.
+                (f.key, f.kind, json.dumps([_unlabelled(c) for c in f.choices], sort_keys=True))
+                for f in self.follow_ups.values()
             ),
             "rules": sorted(
                 json.dumps(
@@ -181,6 +183,14 @@ class RuleSet:
 
     def asked_conditions(self) -> list[ConditionSpec]:
         return sorted((c for c in self.conditions.values() if c.asked), key=lambda c: (c.order, c.key))
+
+
+def _unlabelled(choice) -> dict:
+    return (
+        {key: value for key, value in choice.items() if key != "label"}
+        if isinstance(choice, dict)
+        else choice
+    )
 
 
 def load_rules() -> RuleSet:

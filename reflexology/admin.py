@@ -7,6 +7,7 @@ from django.forms import Textarea
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.translation import ContentStackedInline, ContentTabularInline, ContentTranslationAdmin
 from reflexology import images
 from reflexology.forms import WebImageAdminForm
 from reflexology.models import BodySystem, Claim, Technique, TechniqueStep, Zone
@@ -31,7 +32,7 @@ class WebImageAdminMixin:
 
 
 @admin.register(BodySystem)
-class BodySystemAdmin(WebImageAdminMixin, admin.ModelAdmin):
+class BodySystemAdmin(WebImageAdminMixin, ContentTranslationAdmin):
     list_display = ["name", "slug", "colour", "zone_count", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug", "description"]
@@ -48,7 +49,7 @@ class BodySystemAdmin(WebImageAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(ContentTranslationAdmin):
     list_display = ["name", "slug", "foot", "surface", "region", "origin", "order"]
     list_filter = ["foot", "surface", "region", "origin", "systems"]
     search_fields = ["name", "slug", "body_parts", "description", "origin_note"]
@@ -62,21 +63,21 @@ class ZoneAdmin(admin.ModelAdmin):
     ]
 
 
-class TechniqueStepInline(admin.TabularInline):
+class TechniqueStepInline(ContentTabularInline):
     model = TechniqueStep
     extra = 1
     fields = ["order", "text", "duration_note"]
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 90})}}
 
 
-class ClaimInline(admin.StackedInline):
+class ClaimInline(ContentStackedInline):
     model = Claim
     extra = 0
     fields = [("order", "evidence", "published"), "text", "note", "source"]
 
 
 @admin.register(Technique)
-class TechniqueAdmin(WebImageAdminMixin, admin.ModelAdmin):
+class TechniqueAdmin(WebImageAdminMixin, ContentTranslationAdmin):
     list_display = [
         "name",
         "kind",
@@ -107,7 +108,7 @@ class TechniqueAdmin(WebImageAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TechniqueStep)
-class TechniqueStepAdmin(admin.ModelAdmin):
+class TechniqueStepAdmin(ContentTranslationAdmin):
     list_display = ["technique", "order", "text", "duration_note"]
     list_filter = ["technique"]
     list_select_related = ["technique"]
@@ -116,7 +117,7 @@ class TechniqueStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ContentTranslationAdmin):
     list_display = ["text", "technique", "evidence", "published"]
     list_filter = ["evidence", "published", "technique"]
     list_select_related = ["technique"]

@@ -1,8 +1,13 @@
-"""Site search over published techniques and foot zones.
+"""Site search over published techniques and foot zones, in the language of the page.
 
-PostgreSQL gets real full-text search (English stemming, weighted and ranked, `websearch` syntax
-so quotes, minus signs and stray punctuation are never a syntax error); SQLite, used in
-development, gets a plain case-insensitive match of every word. Both also match a name that
+The text searched is the text shown: each field in the active language (`name_ru` on the Russian
+site, `name_en` under /en/), or the other language's where that one is still empty (the page falls
+back the same way). PostgreSQL gets real full-text search with that language's stemming (the
+`russian` configuration, which stems Latin-script words as English; `english` under /en/), weighted
+and ranked, `websearch` syntax so quotes, minus signs and stray punctuation are never a syntax
+error. SQLite, used in development, gets a plain case-insensitive match of every word: its LIKE and
+lower() fold ASCII only, so both sides go through Python's casefold() (registered on each SQLite
+connection as CASEFOLD by common.apps), which folds Cyrillic too. Both also match a name that
 contains the query as typed, so a partial word such as "thai" or "kidn" still finds something.
 """
 
@@ -12,14 +17,22 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 from reflexology.models import BodySystem, Technique, Zone
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-SEARCH_CONFIG = "english"
+# The full-text configuration of each language; another language is searched as Russian.
+SEARCH_CONFIGS = {"ru": "russian", "en": "english"}
 WORD = re.compile(r"\w+", re.UNICODE)
+# Common Russian endings, so that "массажа" or "классического" find "массаж", "классический".
+RUSSIAN_ENDING = re.compile(
+    r"(ами|ями|ого|его|ому|ему|ыми|ими|ая|яя|ое|ее|ые|ие|ый|ий|ой"
+    r"|ам|ям|ах|ях|ов|ев|ом|ем|а|я|о|е|ы|и|у|ю|ь|й)$"
+)
 
 
 @dataclass(frozen=True)
@@ -66,11 +79,39 @@ def search_content(*, query: CleanQuery) -> SearchResults:
     return results
 
 
+# --- The text shown, in the active language ---------------------------------------------------
+
+
+def _languages() -> tuple[str, str]:
+    """(the active language, the other one): ("ru", "en") on the Russian site, ("en", "ru") under /en/."""
+    active = (get_language() or "ru").split("-")[0]
+    active = active if active in SEARCH_CONFIGS else "ru"
+    return active, "en" if active == "ru" else "ru"
+
+
+def _shown(name: str) -> Coalesce:
+    """A translated field as the page shows it: the active language's text, else the other one's."""
+    active, other = _languages()
+    shown = NullIf(f"{name}_{active}", Value(""))
+    return Coalesce(shown, f"{name}_{other}", Value(""), output_field=CharField())
+
+
+def _config() -> str:
+    return SEARCH_CONFIGS[_languages()[0]]
+
+
+def _name_contains(text: str) -> Q:
+    """The name shown contains `text` (any case), for partial words: "thai", "kidn", "класс".
+    Needs `shown_name` annotated (`_shown("name")`)."""
+    return Q(shown_name__icontains=text)
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
 def _vector(*weighted: tuple[str, str]) -> SearchVector:
-    vectors = [SearchVector(name, weight=weight, config=SEARCH_CONFIG) for name, weight in weighted]
+    config = _config()
+    vectors = [SearchVector(_shown(name), weight=weight, config=config) for name, weight in weighted]
     combined = vectors[0]
     for vector in vectors[1:]:
         combined = combined + vector
@@ -78,26 +119,26 @@ def _vector(*weighted: tuple[str, str]) -> SearchVector:
 
 
 def _postgres_techniques(text: str) -> QuerySet[Technique]:
-    search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    search = SearchQuery(text, search_type="websearch", config=_config())
     vector = _vector(("name", "A"), ("summary", "B"), ("body", "C"), ("suits", "C"))
     return (
         Technique.objects.published()
-        .annotate(document=vector, rank=SearchRank(vector, search))
-        .filter(Q(document=search) | Q(name__icontains=text))
+        .annotate(document=vector, rank=SearchRank(vector, search), shown_name=_shown("name"))
+        .filter(Q(document=search) | _name_contains(text))
         .order_by("-rank", "order", "name")
     )
 
 
 def _postgres_zones(text: str) -> QuerySet[Zone]:
-    search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    search = SearchQuery(text, search_type="websearch", config=_config())
     vector = _vector(("name", "A"), ("body_parts", "A"), ("description", "C"))
-    systems = BodySystem.objects.annotate(document=_vector(("name", "A"), ("description", "B"))).filter(
-        Q(document=search) | Q(name__icontains=text)
-    )
+    systems = BodySystem.objects.annotate(
+        document=_vector(("name", "A"), ("description", "B")), shown_name=_shown("name")
+    ).filter(Q(document=search) | _name_contains(text))
     in_matching_system = Zone.systems.through.objects.filter(bodysystem__in=systems).values("zone_id")
     return (
-        Zone.objects.annotate(document=vector, rank=SearchRank(vector, search))
-        .filter(Q(document=search) | Q(name__icontains=text) | Q(pk__in=in_matching_system))
+        Zone.objects.annotate(document=vector, rank=SearchRank(vector, search), shown_name=_shown("name"))
+        .filter(Q(document=search) | _name_contains(text) | Q(pk__in=in_matching_system))
         .order_by("-rank", "order", "name")
     )
 
@@ -105,18 +146,34 @@ def _postgres_zones(text: str) -> QuerySet[Zone]:
 # --- SQLite and anything else -----------------------------------------------------------------
 
 
+class Casefold(Func):
+    """Python's str.casefold() in SQL (registered on SQLite connections by common.apps): unlike
+    SQLite's lower() and LIKE it folds every script, so "Классический" matches "классический"."""
+
+    function = "CASEFOLD"
+    output_field = CharField()
+
+
 def _stem(term: str) -> str:
-    # Good enough for English plurals here: "toes" finds "toe", "kidneys" finds "kidney".
-    return term[:-1] if len(term) > 3 and term.endswith("s") and not term.endswith("ss") else term
+    # Good enough here: "toes" finds "toe", "kidneys" finds "kidney", "почки" finds "почка".
+    if len(term) > 3 and term.endswith("s") and not term.endswith("ss"):
+        return term[:-1]
+    shorter = RUSSIAN_ENDING.sub("", term)
+    return shorter if len(shorter) >= 4 else term
+
+
+def _folded(*names: str) -> dict[str, Casefold]:
+    return {f"{name}_folded": Casefold(_shown(name)) for name in names}
 
 
 def _every_term(query: CleanQuery, fields: tuple[str, ...], extra=None) -> Q:
+    """Each term is in one of the (folded) `fields`, or matches `extra`."""
     condition = Q()
     for term in query.terms:
-        stem = _stem(term)
+        stem = _stem(term.casefold())
         matches_term = Q()
         for name in fields:
-            matches_term |= Q(**{f"{name}__icontains": stem})
+            matches_term |= Q(**{f"{name}_folded__contains": stem})
         if extra is not None:
             matches_term |= extra(stem)
         condition &= matches_term
@@ -125,15 +182,18 @@ def _every_term(query: CleanQuery, fields: tuple[str, ...], extra=None) -> Q:
 
 def _name_first(query: CleanQuery) -> Case:
     return Case(
-        When(name__icontains=query.text, then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(name_folded__contains=query.text.casefold(), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
 
 
 def _plain_techniques(query: CleanQuery) -> QuerySet[Technique]:
-    condition = _every_term(query, ("name", "summary", "body", "suits"))
+    fields = ("name", "summary", "body", "suits")
     return (
         Technique.objects.published()
-        .filter(condition | Q(name__icontains=query.text))
+        .annotate(**_folded(*fields))
+        .filter(_every_term(query, fields) | Q(name_folded__contains=query.text.casefold()))
         .annotate(name_match=_name_first(query))
         .order_by("name_match", "order", "name")
     )
@@ -141,12 +201,13 @@ def _plain_techniques(query: CleanQuery) -> QuerySet[Technique]:
 
 def _plain_zones(query: CleanQuery) -> QuerySet[Zone]:
     def in_system(stem: str) -> Q:
-        systems = BodySystem.objects.filter(name__icontains=stem)
+        systems = BodySystem.objects.annotate(**_folded("name")).filter(name_folded__contains=stem)
         return Q(pk__in=Zone.systems.through.objects.filter(bodysystem__in=systems).values("zone_id"))
 
-    condition = _every_term(query, ("name", "body_parts", "description"), extra=in_system)
+    fields = ("name", "body_parts", "description")
     return (
-        Zone.objects.filter(condition | Q(name__icontains=query.text))
+        Zone.objects.annotate(**_folded(*fields))
+        .filter(_every_term(query, fields, extra=in_system) | Q(name_folded__contains=query.text.casefold()))
         .annotate(name_match=_name_first(query))
         .order_by("name_match", "order", "name")
     )

@@ -40,6 +40,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so its admin templates and loaddata come first
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -200,6 +201,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # browser's Accept-Language instead (staff pick their language with the switcher; the API's errors).
 LANGUAGE_NEUTRAL_PATHS = ("/api/", "/healthz", "/staff/", "/admin/", "/i18n/", "/static/", "/media/")
 USE_I18N = True
+# The content (techniques, zones, questions, rules' messages, services) in both languages: a column per
+# language (`name_ru`, `name_en`), see the apps' translation.py. An empty translation shows the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_LANGUAGES = ("ru", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "en"), "ru": ("en",), "en": ("ru",)}
 USE_TZ = True
 # All times are stored in UTC and shown in the studio's own time zone (invariant 5).
 TIME_ZONE = env_str("STUDIO_TIME_ZONE", "Europe/Moscow")

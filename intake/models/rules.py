@@ -1,5 +1,7 @@
 """The screening rules as rows: conditions (questions), follow-ups, rules and the managers' policy choices."""
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -148,6 +150,14 @@ class FollowUp(models.Model):
 
     def clean(self):
         errors = validate_follow_up_choices(self.kind, self.choices)
+        # In Russian and English (modeltranslation's choices_ru, choices_en) only the labels differ.
+        unlabelled = {
+            json.dumps([{k: v for k, v in c.items() if k != "label"} for c in choices], sort_keys=True)
+            for choices in (getattr(self, "choices_ru", None), getattr(self, "choices_en", None))
+            if choices and isinstance(choices, list) and all(isinstance(c, dict) for c in choices)
+        }
+        if len(unlabelled) > 1:
+            errors.append(_("Give the same choices in Russian and English: only the labels are translated."))
         if errors:
             raise ValidationError({"choices": errors})
 

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.csp import LazyNonce
 
 from bookings.booking import book_appointment
@@ -108,6 +108,16 @@ def test_the_query_string_is_part_of_the_key(client, studio, page_cache):
     all_zones = cached_twice(client, "/foot-map/")
     top = cached_twice(client, "/foot-map/?view=top")
     assert top != all_zones
+
+
+def test_the_russian_and_english_pages_are_kept_apart(client, studio, page_cache):
+    technique = Technique.objects.get(slug="classical")
+    pages = {}
+    for language in ("ru", "en"):
+        with translation.override(language):
+            pages[language] = cached_twice(client, reverse("bookings:technique_detail", args=["classical"]))
+    assert technique.name_ru in pages["ru"] and technique.name_ru not in pages["en"]
+    assert technique.name_en in pages["en"]
 
 
 # --- Invalidation -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.urls import reverse
 from intake.models import Condition, PolicyChoice, ScreeningRule
 from intake.rules import load_rules
 from intake.screening import screen
+from tests.utils import in_both_languages
 
 pytestmark = pytest.mark.django_db
 
@@ -126,17 +127,20 @@ def test_the_rule_form_refuses_unknown_areas_modifiers_and_follow_up_answers(cli
 
     response = client.post(
         url,
-        {
-            "condition": rule.condition_id,
-            "key": rule.key,
-            "order": 10,
-            "policy": "always",
-            "answer": "yes_or_not_sure",
-            "when": '{"pregnancy_weeks": ["t9"]}',
-            "outcome": "decline",
-            "areas": "moon, heart",
-            "client_message": "Wait, please.",
-        },
+        in_both_languages(
+            {
+                "condition": rule.condition_id,
+                "key": rule.key,
+                "order": 10,
+                "policy": "always",
+                "answer": "yes_or_not_sure",
+                "when": '{"pregnancy_weeks": ["t9"]}',
+                "outcome": "decline",
+                "areas": "moon, heart",
+                "client_message": "Wait, please.",
+            },
+            ScreeningRule,
+        ),
     )
 
     html = response.content.decode()

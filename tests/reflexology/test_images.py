@@ -8,7 +8,8 @@ from PIL import Image
 
 from reflexology import images
 from reflexology.errors import ContentError
-from reflexology.models import BodySystem, Technique
+from reflexology.models import BodySystem, Claim, Technique, TechniqueStep
+from tests.utils import in_both_languages
 
 ORIENTATION, MAKE, GPS_IFD = 0x0112, 0x010F, 0x8825
 
@@ -118,7 +119,7 @@ def system_post(**extra):
         "order": 70,
     }
     data.update(extra)
-    return data
+    return in_both_languages(data, BodySystem)
 
 
 def test_admin_upload_stores_both_web_sizes(admin_client, reference):
@@ -186,7 +187,7 @@ def technique_post(**extra):
         "claims-INITIAL_FORMS": "0",
     }
     data.update(extra)
-    return data
+    return in_both_languages(data, Technique, TechniqueStep, Claim)
 
 
 def test_admin_adds_a_technique_with_a_picture_and_the_card_uses_it(admin_client, client, reference):

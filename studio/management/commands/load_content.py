@@ -3,6 +3,10 @@
 Safe to run on every deploy: it adds the rows that are missing (matched by natural key) and never
 overwrites a row the owner has changed in the admin; it reports each difference instead. With
 --update it overwrites those rows with the shipped text, and lists what it changed.
+
+The translated fields (the apps' translation.py) are compared by their `<field>_ru`/`<field>_en`
+columns. A translation that is still empty in the database is filled from the fixture even without
+--update: that overwrites nothing anyone wrote (e.g. the Russian text arriving after the English).
 """
 
 import json
@@ -12,6 +16,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand
 from django.db import transaction
+from modeltranslation.translator import NotRegistered, translator
 
 # Order matters: later files refer to earlier ones by natural key.
 CONTENT_FIXTURES = [
@@ -23,11 +28,21 @@ CONTENT_FIXTURES = [
 ]
 
 
+def translated_fields(model) -> tuple[set[str], set[str]]:
+    """(the model's translated fields, their per-language fields), e.g. ({"name"}, {"name_ru", "name_en"})."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return set(), set()
+    return set(options.all_fields), {field.name for fields in options.all_fields.values() for field in fields}
+
+
 def differences(existing, deserialized, field_names) -> dict[str, object]:
     """The fixture's values of the fields it sets where the row in the database differs."""
     model = type(existing)
+    derived, _per_language = translated_fields(model)  # `name` only shows name_ru or name_en
     changed = {}
-    for name in field_names:
+    for name in set(field_names) - derived:
         field = model._meta.get_field(name)
         if field.many_to_many:
             wanted = set(deserialized.m2m_data[name])
@@ -36,6 +51,16 @@ def differences(existing, deserialized, field_names) -> dict[str, object]:
         elif getattr(existing, field.attname) != getattr(deserialized.object, field.attname):
             changed[name] = getattr(deserialized.object, field.attname)
     return changed
+
+
+def empty_translations(existing, changed: dict[str, object]) -> dict[str, object]:
+    """The changes that only fill a translation still empty in the database."""
+    _derived, per_language = translated_fields(type(existing))
+    return {
+        name: value
+        for name, value in changed.items()
+        if name in per_language and getattr(existing, name) in (None, "", [])
+    }
 
 
 def overwrite(existing, changed: dict[str, object]) -> None:
@@ -72,11 +97,13 @@ class Command(BaseCommand):
         if not present:
             self.stdout.write("No content fixtures yet; nothing to load.")
             return
-        totals = {"added": 0, "differ": 0, "updated": 0}
+        totals = {"added": 0, "differ": 0, "updated": 0, "filled": 0}
         with transaction.atomic():
             for name in present:
                 self.load(fixture_dir / name, update, totals)
         summary = f"Content: {totals['added']} rows added, {totals['updated']} updated"
+        if totals["filled"]:
+            summary += f", {totals['filled']} with missing translations filled"
         if totals["differ"]:
             summary += (
                 f", {totals['differ']} kept as edited (`load_content --update` would overwrite them with the "
@@ -104,6 +131,11 @@ class Command(BaseCommand):
                 continue
             label = f"{model._meta.verbose_name} {'/'.join(map(str, existing.natural_key()))}"
             changed = differences(existing, deserialized, entry["fields"])
+            filled = empty_translations(existing, changed)
+            if filled:
+                overwrite(existing, filled)
+                totals["filled"] += 1
+                changed = {name: value for name, value in changed.items() if name not in filled}
             if not changed:
                 continue
             fields = ", ".join(sorted(changed))
