@@ -15,6 +15,7 @@ handler500 = "studio.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     path("", include("reflexology.urls")),
     path("", include("intake.urls")),
     path("", include("bookings.web.urls")),

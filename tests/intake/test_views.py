@@ -310,6 +310,7 @@ def _details():
         signature="Anna Example",
         consent_health_data=True,
         consent_terms=True,
+        consent_personal_data=True,
     )
 
 

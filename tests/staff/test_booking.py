@@ -32,6 +32,7 @@ def booking(studio, **changes):
         "client_name": "Phoebe Phone",
         "client_email": "phoebe@example.com",
         "client_phone": "+7 900 555-00-11",
+        "consent_method": "phone",
         "key": "k-1",
     }
     data.update(changes)
