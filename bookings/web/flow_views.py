@@ -389,7 +389,8 @@ def _to_questionnaire(request: HttpRequest, contact: dict, token: str):
             "afterwards you come straight back to your booking."
         ),
     )
-    offer_contact_details(request, **contact)
+    name, email, phone = contact["name"], contact["email"], contact.get("phone", "")
+    offer_contact_details(request, name=name, email=email, phone=phone)
     offer_progress(request, steps=STEPS, step=4)  # the questionnaire shows the same bar
     return redirect(_intake_url(_slot_step_url("bookings:book_summary", token)))
 

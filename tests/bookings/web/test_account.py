@@ -23,7 +23,7 @@ from bookings.links import manage_link_token
 from bookings.models import Appointment, AppointmentStatus, UsedSignInLink
 from bookings.web.account_session import ACCOUNT_KEY
 from tests.bookings.factories import make_appointment, make_questionnaire
-from tests.bookings.web.flow_support import at, days_ahead, make_studio
+from tests.bookings.web.flow_support import at, make_studio
 
 ACCOUNT = reverse("bookings:account")
 SIGN_IN = reverse("bookings:account_sign_in_request")
@@ -69,7 +69,9 @@ def link_in(message) -> str:
 # --- Asking for a link ---------------------------------------------------------------------------
 
 
-def test_a_known_address_gets_a_link_and_an_unknown_one_the_same_answer(client, studio, django_capture_on_commit_callbacks):
+def test_a_known_address_gets_a_link_and_an_unknown_one_the_same_answer(
+    client, studio, django_capture_on_commit_callbacks
+):
     booking(studio, "anna@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post(SIGN_IN, {"email": "  Anna@Example.com "})
@@ -154,7 +156,9 @@ def test_an_expired_link_is_a_page_with_a_new_form(client, db):
     "tamper",
     [
         lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
-        lambda t: signing.TimestampSigner(salt="something else").sign_object({"e": "anna@example.com", "n": "x"}),
+        lambda t: signing.TimestampSigner(salt="something else").sign_object(
+            {"e": "anna@example.com", "n": "x"}
+        ),
         lambda t: "x" * 500,
         lambda t: "not-a-token",
     ],
@@ -171,7 +175,7 @@ def test_a_tampered_link_is_refused(client, db, tamper):
 
 def test_a_changed_address_in_a_link_is_refused(db):
     signer = signing.TimestampSigner(salt="bookings.accounts.sign_in")
-    value, stamp_and_sig = sign_in_token("anna@example.com").split(":", 1)
+    _value, stamp_and_sig = sign_in_token("anna@example.com").split(":", 1)
     forged = signer.sign_object({"e": "boris@example.com", "n": "n"}).split(":", 1)[0] + ":" + stamp_and_sig
     with pytest.raises(SignInRefused):
         read_sign_in_token(forged)
