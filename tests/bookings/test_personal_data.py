@@ -63,7 +63,7 @@ def test_the_export_holds_bookings_history_questionnaires_notes_and_consents(stu
         recorded_by=user,
     )
     record_consent(email="anna@example.com", source=ConsentSource.ONLINE)
-    past(studio, "boris@example.com")
+    past(studio, "boris@example.com", days=11)
 
     exported = export_personal_data(email=" ANNA@example.com ")
     data = exported["data"]
@@ -108,7 +108,7 @@ def test_erasure_keeps_the_accounts_and_nothing_personal(studio, django_user_mod
     Appointment.objects.filter(pk=kept.pk).update(questionnaire=linked)
     loose = make_questionnaire(email="anna@example.com")
     record_consent(email="anna@example.com", source=ConsentSource.QUESTIONNAIRE)
-    other = past(studio, "boris@example.com")
+    other = past(studio, "boris@example.com", days=12)
 
     report = erase_personal_data(email="ANNA@example.com")
 
