@@ -306,7 +306,13 @@ if LOG_FORMAT not in {"plain", "json"}:
 # Signed links are keys (anyone holding one acts as the client): every handler masks their tokens, and
 # any long token, in every record, Django's own included (common/logging.py, SignedLinkFilter). The
 # path prefixes of the links whose last part is a token (tests check every <token> route is listed):
-LOG_MASKED_PATHS = ("/appointments/", "/book/done/", "/intake/continue/", "/intake/result/")
+LOG_MASKED_PATHS = (
+    "/appointments/",
+    "/book/done/",
+    "/intake/continue/",
+    "/intake/result/",
+    "/account/sign-in/",
+)
 # Errors reach a person: a 500 e-mails ADMINS (comma-separated addresses) when DEBUG is off.
 ADMINS = env_list("ADMINS")
 _LOG_FILTERS = ["request_id", "signed_links"]

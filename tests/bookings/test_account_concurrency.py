@@ -48,3 +48,15 @@ def test_a_link_used_in_many_tabs_at_once_signs_in_once():
     assert signed_in == ["anna@example.com"]
     assert len(refused) == THREADS - 1
     assert UsedSignInLink.objects.count() == 1
+
+
+def test_old_used_links_are_forgotten_and_young_ones_kept():
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    UsedSignInLink.objects.create(nonce="old", used_at=timezone.now() - timedelta(hours=1))
+    UsedSignInLink.objects.create(nonce="young", used_at=timezone.now() - timedelta(minutes=5))
+    call_command("forget_sign_in_links")
+    assert list(UsedSignInLink.objects.values_list("nonce", flat=True)) == ["young"]
