@@ -163,7 +163,7 @@ def get_ready(site: BenchSite, index: int, slot: Slot) -> Ready:
     details = visitor.get(f"/book/details/?slot={slot.token}")
     sent = visitor.submit(
         details.form(action="/book/details/"),
-        {"client_name": name, "client_email": email, "client_phone": ""},
+        {"client_name": name, "client_email": email, "client_phone": "", "consent_personal_data": "on"},
         page=details,
     )
     intake = visitor.follow(sent)

@@ -26,6 +26,7 @@ from intake.models import (
     FollowUp,
     HealthAccessLog,
     Modifier,
+    PersonalDataConsent,
     PolicyChoice,
     PolicyVariant,
     Questionnaire,
@@ -371,3 +372,19 @@ class HealthAccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # an audit trail is not edited, not even by a superuser
+
+
+@admin.register(PersonalDataConsent)
+class PersonalDataConsentAdmin(admin.ModelAdmin):
+    """The record of consents (152-FZ): read-only; a client's erasure request removes theirs."""
+
+    list_display = ["given_at", "email", "source", "method", "text_version", "recorded_by"]
+    list_filter = ["source", "method", "text_version"]
+    search_fields = ["email"]
+    date_hierarchy = "given_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

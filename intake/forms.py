@@ -8,11 +8,12 @@ from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.phones import PhoneField
 from intake import question_groups as groups
+from intake.consents import MISSING, consent_label
 from intake.models import Answer, Questionnaire
 from intake.questionnaires import ClientDetails
 from intake.rules import RuleSet
@@ -136,6 +137,10 @@ class QuestionnaireForm(forms.Form):
             "if anything changes, and that I can stop the session at any time."
         ),
         error_messages={"required": _("Please confirm the session terms.")},
+    )
+    consent_personal_data = forms.BooleanField(
+        label=lazy(consent_label, str)(),
+        error_messages={"required": MISSING},
     )
     signature = forms.CharField(
         label=_("Type your full name to sign"),
@@ -296,6 +301,7 @@ class QuestionnaireForm(forms.Form):
             pressure_preference=data["pressure_preference"],
             consent_health_data=data["consent_health_data"],
             consent_terms=data["consent_terms"],
+            consent_personal_data=data["consent_personal_data"],
             signature=data["signature"],
         )
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from common.logging import log_event
 from common.phones import INVALID as INVALID_PHONE
 from common.phones import InvalidPhone, to_e164
-from intake.models import Questionnaire
+from intake import consents
+from intake.models import ConsentSource, Questionnaire
 from intake.rules import RuleSet, load_rules
 from intake.screening import DATE_OF_BIRTH, ScreeningError, screen
 from intake.tasks import send_result_link, send_returning_link
@@ -36,6 +37,8 @@ class ClientDetails:
     signature: str
     consent_health_data: bool
     consent_terms: bool
+    # The separate consent to the processing of personal data (intake.consents), not bundled with the above.
+    consent_personal_data: bool = False
     date_of_birth: datetime.date | None = None
     phone: str = ""
     guardian_name: str = ""
@@ -61,6 +64,16 @@ def _screen(answers: Mapping, date_of_birth, *, rules: RuleSet | None, at: datet
     return screen(given, rules=rules, today=timezone.localdate(at))
 
 
+def _check_consents(details: ClientDetails) -> None:
+    """Both consents of the questionnaire, the separate one to process personal data, a signature."""
+    if not (details.consent_health_data and details.consent_terms):
+        raise ScreeningError(_("We need your consent before we can keep your answers."))
+    if not details.consent_personal_data:
+        raise ScreeningError(str(consents.MISSING))
+    if not details.signature.strip():
+        raise ScreeningError(_("Please sign by typing your name."))
+
+
 def submit_questionnaire(
     *,
     details: ClientDetails,
@@ -75,10 +88,7 @@ def submit_questionnaire(
     `replaces`: the client's previous questionnaire, when they updated it through their signed
     link; it stops being valid. Raises ScreeningError when something cannot be accepted.
     """
-    if not (details.consent_health_data and details.consent_terms):
-        raise ScreeningError(_("We need your consent before we can keep your answers."))
-    if not details.signature.strip():
-        raise ScreeningError(_("Please sign by typing your name."))
+    _check_consents(details)
     try:
         phone = to_e164(details.phone)  # stored in E.164 (common/phones.py)
     except InvalidPhone:
@@ -106,6 +116,9 @@ def submit_questionnaire(
             valid_until=add_months(at, settings.INTAKE_VALID_MONTHS),
             screening=screening.as_json(),
             rules_version=screening.rules_version,
+        )
+        consents.record_consent(
+            email=questionnaire.client_email, source=ConsentSource.QUESTIONNAIRE, at=at
         )
         if replaces is not None:
             previous = Questionnaire.objects.select_for_update().get(pk=replaces.pk)

@@ -4,7 +4,8 @@ A questionnaire whose validity ended more than `older_than_days` ago is deleted,
 part of the site still points at it (an appointment keeps its questionnaire as a business
 record): then it is anonymised instead, which removes every personal and health detail and its
 doctor's notes but keeps the row the appointment refers to. Idempotent: anonymised
-questionnaires are left alone, so a second run finds nothing to do.
+questionnaires are left alone, so a second run finds nothing to do. A client's own erasure request
+(`erase_for_email`, from their account) follows the same rule for all of their questionnaires.
 """
 
 import datetime
@@ -77,7 +78,27 @@ def purge_expired(
         keep = _linked(Questionnaire.objects.filter(pk__in=ids), links) & ids
         remove = ids - keep
         if not dry_run:
-            Clearance.objects.filter(questionnaire_id__in=keep).delete()
-            Questionnaire.objects.filter(pk__in=keep).update(**anonymised_fields(at))
-            Questionnaire.objects.filter(pk__in=remove).delete()
+            _erase(keep=keep, remove=remove, at=at)
     return PurgeReport(deleted=len(remove), anonymised=len(keep), dry_run=dry_run, cutoff=cutoff)
+
+
+def _erase(*, keep: set[int], remove: set[int], at: datetime.datetime) -> None:
+    Clearance.objects.filter(questionnaire_id__in=keep).delete()
+    Questionnaire.objects.filter(pk__in=keep).update(**anonymised_fields(at))
+    Questionnaire.objects.filter(pk__in=remove).delete()
+
+
+def erase_for_email(email: str, *, at: datetime.datetime | None = None, links=None) -> tuple[int, int]:
+    """A client's erasure request: the same rule as the purge, for every questionnaire of `email`
+    whatever its age (deleted, or anonymised where an appointment keeps it). (deleted, anonymised)."""
+    at = at or timezone.now()
+    links = linking_fields() if links is None else links
+    with transaction.atomic():
+        candidates = Questionnaire.objects.select_for_update().filter(
+            client_email__iexact=email.strip(), anonymised_at__isnull=True
+        )
+        ids = set(candidates.values_list("pk", flat=True))
+        keep = _linked(Questionnaire.objects.filter(pk__in=ids), links) & ids
+        remove = ids - keep
+        _erase(keep=keep, remove=remove, at=at)
+    return len(remove), len(keep)

@@ -23,6 +23,7 @@ from bookings.models import (
 from common.dates import format_day
 from common.locale import language_choices
 from common.phones import PhoneField
+from intake.models import DESK_METHODS
 from staff.notes import NOTE_MAX_LENGTH
 from staff.reports import MAX_WEEKS, METRICS
 from staff.scheduling import Decision
@@ -183,6 +184,15 @@ class StaffBookingForm(SlotSearchForm):
     client_phone = PhoneField(label=_("Phone"), required=False)
     # The client's e-mails (confirmation, reminder) are written in it; the site's default unless chosen.
     language = forms.ChoiceField(label=_("Client's language"), choices=language_choices, required=False)
+    # 152-FZ: the consent to process their personal data, and how it was given (intake.consents).
+    consent_method = forms.ChoiceField(
+        label=_("Consent to the processing of personal data"),
+        choices=[("", _("How did the client agree?")), *[(m.value, m.label) for m in DESK_METHODS]],
+        help_text=_("Ask before booking; without the client's consent we cannot keep their details."),
+        error_messages={
+            "required": _("Please record how the client agreed to the processing of their data.")
+        },
+    )
     override_reason = forms.CharField(
         label=_("Reason for booking despite the screening (managers only)"),
         max_length=300,

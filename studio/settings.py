@@ -327,7 +327,13 @@ if LOG_FORMAT not in {"plain", "json"}:
 # Signed links are keys (anyone holding one acts as the client): every handler masks their tokens, and
 # any long token, in every record, Django's own included (common/logging.py, SignedLinkFilter). The
 # path prefixes of the links whose last part is a token (tests check every <token> route is listed):
-LOG_MASKED_PATHS = ("/appointments/", "/book/done/", "/intake/continue/", "/intake/result/")
+LOG_MASKED_PATHS = (
+    "/appointments/",
+    "/book/done/",
+    "/intake/continue/",
+    "/intake/result/",
+    "/account/sign-in/",
+)
 # Errors reach a person: a 500 e-mails ADMINS (comma-separated addresses) when DEBUG is off.
 ADMINS = env_list("ADMINS")
 _LOG_FILTERS = ["request_id", "signed_links"]
@@ -423,6 +429,12 @@ BOOKINGS_LOCK_TIMEOUT_SECONDS = env_int("BOOKINGS_LOCK_TIMEOUT_SECONDS", 10)
 # --- Intake ---------------------------------------------------------------------------------
 # The health questionnaire (intake/). A questionnaire stays valid for this many months; the
 # client confirms "nothing has changed" (or updates it) through a signed e-mailed link.
+# The client account (bookings/accounts.py): an e-mailed sign-in link works once, for this many
+# seconds; a signed-in account lasts this long (and ends when the browser closes); each address gets
+# at most this many links per window of seconds, however many addresses ask.
+ACCOUNT_LINK_MAX_AGE = env_int("ACCOUNT_LINK_MAX_AGE", 15 * 60)
+ACCOUNT_SESSION_SECONDS = env_int("ACCOUNT_SESSION_SECONDS", 3 * 60 * 60)
+ACCOUNT_LINKS_PER_ADDRESS = (env_int("ACCOUNT_LINKS_PER_ADDRESS", 3), 15 * 60)
 INTAKE_VALID_MONTHS = env_int("INTAKE_VALID_MONTHS", 6)
 # Signed links: the result link (also how a client reopens their result) and the shorter-lived
 # "confirm or update" link for returning clients, in seconds.
@@ -521,6 +533,9 @@ RATE_LIMITS = {
     "bookings:book_confirm": (20, 3600),
     "bookings:manage_move": (20, 3600),
     "bookings:manage_cancel": (10, 3600),
+    "bookings:account_sign_in_request": (10, 3600),  # each one may send an e-mail
+    "bookings:account_sign_in": (30, 3600),
+    "bookings:account_delete": (10, 3600),
     # Sign-in attempts from one address, whatever user names they try (django-axes locks each user name
     # and address pair after AXES_FAILURE_LIMIT; this is the ceiling across names, for a whole desk).
     "staff:login": (env_int("STAFF_SIGN_IN_LIMIT", 20), 15 * 60),

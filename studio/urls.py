@@ -37,6 +37,7 @@ urlpatterns = [
 # working), English under /en/ (DESIGN.md).
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("jsi18n/", javascript_catalog, name="javascript_catalog"),
     path("", include("reflexology.urls")),
     path("", include("intake.urls")),

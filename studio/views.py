@@ -28,6 +28,12 @@ def home(request):
     return render(request, "studio/home.html", {"opening_hours": opening_hours()})
 
 
+@require_safe
+def privacy(request):
+    """How the studio processes personal data: who, what, why, how long, the rights (152-FZ, GDPR)."""
+    return render(request, "studio/privacy.html")
+
+
 @never_cache
 @require_safe
 def choose_language(request, language):

@@ -32,6 +32,7 @@ What the other parts of the site need to know (the booking flow, the staff area)
   whether the client picked the therapist or took "any therapist". Create, move and cancel
   appointments only through `bookings.booking` (locking, checks, audit), never with `.create()`.
 - `AppointmentEvent`: the audit trail the booking functions write (who, what, when, details).
+- `UsedSignInLink`: the nonces of the client account's sign-in links once used (`bookings.accounts`).
 - `BookingPolicy.current()`: the booking rules a manager edits in the admin (slot step, minimum
   notice, booking window, cancellation deadline, longest availability query).
 
@@ -40,6 +41,7 @@ on PostgreSQL (`bookings.constraints.PostgresExclusionConstraint`, btree_gist) a
 check-then-insert of `bookings.booking` everywhere.
 """
 
+from bookings.models.accounts import UsedSignInLink
 from bookings.models.appointments import (
     ACTIVE_STATUSES,
     Actor,
@@ -97,6 +99,7 @@ __all__ = [
     "TherapistQuerySet",
     "TimeOff",
     "TimeOffQuerySet",
+    "UsedSignInLink",
     "WallClockRange",
     "Weekday",
     "WorkingHours",

@@ -5,9 +5,11 @@ and is ignored) and strict where it matters (contact details, the same rules as 
 """
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.phones import PhoneField
+from intake.consents import MISSING, consent_label
 
 ISO_DATE = ["%Y-%m-%d"]
 ANY = "any"
@@ -86,11 +88,16 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("Only in case we need to reach you on the day."),
     )
+    # Its own tick box, not bundled with anything (152-FZ art. 9); recorded when the form is sent.
+    consent_personal_data = forms.BooleanField(
+        label=lazy(consent_label, str)(), error_messages={"required": MISSING}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-lg")
+        for name, field in self.fields.items():
+            if name != "consent_personal_data":
+                field.widget.attrs.setdefault("class", "form-control form-control-lg")
 
     def clean_client_name(self) -> str:
         name = " ".join(self.cleaned_data["client_name"].split())
@@ -103,6 +110,7 @@ class ContactForm(forms.Form):
             "name": self.cleaned_data["client_name"],
             "email": self.cleaned_data["client_email"].strip(),
             "phone": self.cleaned_data["client_phone"],
+            "consent": True,
         }
 
 

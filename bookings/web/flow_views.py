@@ -55,6 +55,8 @@ from bookings.web.flow import (
 )
 from bookings.web.flow_forms import ANY, ContactForm, PickerQueryForm
 from bookings.web.service_groups import service_groups_html
+from intake.consents import record_consent
+from intake.models import ConsentSource
 from intake.session import offer_contact_details, offer_progress, proven_questionnaire
 
 CONTACT_KEY = "bookings.web.flow.contact"
@@ -371,6 +373,7 @@ def details(request: HttpRequest):
     if not form.is_valid():
         return _details_page(request, ref, token, form, questionnaire)
     request.session[CONTACT_KEY] = form.contact()
+    record_consent(email=form.contact()["email"], source=ConsentSource.ONLINE)
     if questionnaire is None:
         return _to_questionnaire(request, form.contact(), token)
     return redirect(_slot_step_url("bookings:book_summary", token))
@@ -386,7 +389,8 @@ def _to_questionnaire(request: HttpRequest, contact: dict, token: str):
             "afterwards you come straight back to your booking."
         ),
     )
-    offer_contact_details(request, **contact)
+    name, email, phone = contact["name"], contact["email"], contact.get("phone", "")
+    offer_contact_details(request, name=name, email=email, phone=phone)
     offer_progress(request, steps=STEPS, step=4)  # the questionnaire shows the same bar
     return redirect(_intake_url(_slot_step_url("bookings:book_summary", token)))
 
@@ -426,7 +430,7 @@ def _details_page(request: HttpRequest, ref: SlotRef, token: str, form, question
 def _before_summary(request: HttpRequest, ref: SlotRef, token: str):
     """Contact details and a proven questionnaire, or the redirect that collects what is missing."""
     contact = _contact(request)
-    if contact is None:
+    if contact is None or not contact.get("consent"):
         messages.info(request, _("Please tell us who is coming, then we can confirm."))
         return None, None, redirect(_slot_step_url("bookings:book_details", token))
     questionnaire = proven_questionnaire(request)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.web import flow_views, manage_views, technique_views, views, visit_views
+from bookings.web import account_views, flow_views, manage_views, technique_views, views, visit_views
 
 app_name = "bookings"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("appointments/<str:token>/calendar.ics", manage_views.calendar, name="manage_calendar"),
     path("appointments/<str:token>/move/", manage_views.move, name="manage_move"),
     path("appointments/<str:token>/cancel/", manage_views.cancel, name="manage_cancel"),
+    # The client's account (bookings.web.account_views): signed in by an e-mailed link, no password.
+    path("account/", account_views.overview, name="account"),
+    path("account/sign-in/", account_views.sign_in_request, name="account_sign_in_request"),
+    path("account/sign-in/sent/", account_views.sign_in_sent, name="account_sign_in_sent"),
+    path("account/sign-in/<str:token>/", account_views.sign_in_with_link, name="account_sign_in"),
+    path("account/sign-out/", account_views.sign_out_view, name="account_sign_out"),
+    path("account/data/", account_views.data, name="account_data"),
+    path("account/data/export.json", account_views.export, name="account_export"),
+    path("account/data/delete/", account_views.delete, name="account_delete"),
 ]

@@ -29,6 +29,12 @@ from intake.models.choices import (
     PolicyVariant,
     RulePolicy,
 )
+from intake.models.consents import (
+    DESK_METHODS,
+    ConsentMethod,
+    ConsentSource,
+    PersonalDataConsent,
+)
 from intake.models.questionnaires import (
     AccessRoute,
     Clearance,
@@ -53,6 +59,7 @@ __all__ = [
     "AFTER_CLEARANCE",
     "BOOKABLE",
     "CLEARANCE_LIMITS",
+    "DESK_METHODS",
     "POLICIES_IN_FORCE",
     "REVIEWED_POLICIES",
     "SEVERITY",
@@ -64,6 +71,8 @@ __all__ = [
     "Clearance",
     "Condition",
     "ConditionQuerySet",
+    "ConsentMethod",
+    "ConsentSource",
     "FollowUp",
     "FollowUpKind",
     "Group",
@@ -71,6 +80,7 @@ __all__ = [
     "KeyManager",
     "Modifier",
     "Outcome",
+    "PersonalDataConsent",
     "PolicyChoice",
     "PolicyVariant",
     "Pressure",

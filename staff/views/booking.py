@@ -19,7 +19,8 @@ from bookings.errors import BookingError, NotSuitable
 from bookings.models import AppointmentSource, BookingPolicy, Service
 from bookings.rules import notice_for
 from bookings.screening_gate import questionnaire_on_file
-from intake.models import BOOKABLE, Outcome, Questionnaire
+from intake.consents import record_consent
+from intake.models import BOOKABLE, ConsentSource, Outcome, Questionnaire
 from staff.forms import QuestionnaireLookupForm, SlotSearchForm, StaffBookingForm, choices_of, today
 from staff.permissions import staff_view
 from staff.screening import flags_for
@@ -96,6 +97,8 @@ def _book(request, form: StaffBookingForm):
     except BookingError as error:
         form.add_error(None, str(error))
         return None, error if isinstance(error, NotSuitable) else None
+    method = data["consent_method"]
+    record_consent(email=appointment.client_email, source=ConsentSource.DESK, method=method, by=request.user)
     return appointment, None
 
 

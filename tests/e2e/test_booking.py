@@ -62,6 +62,7 @@ def fill_questionnaire(page, *, email, extra=()):
             none.check()
     page.locator("#id_consent_health_data").check()
     page.locator("#id_consent_terms").check()
+    page.locator("#id_consent_personal_data").check()
     page.get_by_label("Type your full name to sign").fill("Maria Client")
     page.get_by_role("button", name="Send my answers").click()
 
@@ -84,6 +85,7 @@ def give_details(page, email):
     page.get_by_label("Your name").fill("Maria Client")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Phone (optional)").fill("+7 900 123-45-67")
+    page.locator("#id_consent_personal_data").check()
     page.get_by_role("button", name="Continue").click()
 
 

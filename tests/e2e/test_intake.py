@@ -73,6 +73,7 @@ def sign_and_send(page, taps: Taps):
     taps.type_into(page.get_by_label("Date of birth"), "12041985")  # the number pad, no dots needed
     taps.tap(page.locator("label[for=id_consent_health_data]"))
     taps.tap(page.locator("label[for=id_consent_terms]"))
+    taps.tap(page.locator("label[for=id_consent_personal_data]"))
     taps.type_into(page.get_by_label("Type your full name to sign"), "Anna Example")
     taps.tap(page.get_by_role("button", name="Send my answers"))
 
@@ -154,6 +155,7 @@ def test_none_and_a_tick_exclude_each_other_and_an_empty_group_is_explained(
         page.locator(f"label[for=id_g_{section}_none]").click()
     page.locator("label[for=id_consent_health_data]").click()
     page.locator("label[for=id_consent_terms]").click()
+    page.locator("label[for=id_consent_personal_data]").click()
     page.get_by_label("Type your full name to sign").fill("Anna Example")
     page.get_by_role("button", name="Send my answers").click()
 

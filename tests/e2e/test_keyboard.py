@@ -92,7 +92,10 @@ def test_a_day_and_a_time_are_chosen_and_the_booking_goes_on_with_the_keyboard(
     page.keyboard.type("Kira Keyboard")
     tab_until(page, "el.name === 'client_email'", most=5)
     page.keyboard.type("kira@example.com")
-    page.keyboard.press("Enter")  # submits the form, as Enter in a text field does
+    tab_until(page, "el.name === 'consent_personal_data'", most=5)
+    page.keyboard.press("Space")
+    tab_until(page, "el.matches('button[type=submit]')", most=5)
+    page.keyboard.press("Enter")
 
     # On to the health questionnaire, with the way back to this booking.
     expect(page).to_have_url(re.compile(r"/intake/\?next="))

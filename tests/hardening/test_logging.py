@@ -172,6 +172,7 @@ def test_a_questionnaire_logs_its_outcomes_never_its_answers(studio, caplog):
         signature="Private Person",
         consent_health_data=True,
         consent_terms=True,
+        consent_personal_data=True,
         date_of_birth=datetime.date(1980, 1, 1),
         medicines="warfarin",
     )

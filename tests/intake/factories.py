@@ -80,6 +80,7 @@ def form_data(rules, **overrides) -> dict:
         "pressure_preference": "medium",
         "consent_health_data": "on",
         "consent_terms": "on",
+        "consent_personal_data": "on",
         "signature": "Anna Example",
     }
     return health_answers(rules, data, overrides)

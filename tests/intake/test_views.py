@@ -310,6 +310,7 @@ def _details():
         signature="Anna Example",
         consent_health_data=True,
         consent_terms=True,
+        consent_personal_data=True,
     )
 
 
@@ -717,3 +718,25 @@ def test_in_the_booking_flow_the_page_shows_its_progress_bar(client, rules):
     assert "Step 2 of 3" in html
     assert 'aria-current="step"' in html
     assert 'aria-label="Booking progress"' not in client.get(URL).content.decode()  # on its own: no bar
+
+
+def test_the_questionnaire_records_the_personal_data_consent_on_its_own(client, rules):
+    from intake.models import PersonalDataConsent
+
+    response = client.post(reverse("intake:questionnaire"), form_data(rules))
+    assert response.status_code == 302
+    [consent] = PersonalDataConsent.objects.all()
+    assert (consent.email, consent.source, consent.method) == ("anna@example.com", "questionnaire", "website")
+
+
+def test_the_questionnaire_without_the_personal_data_consent_is_refused_and_kept(client, rules):
+    from intake.models import PersonalDataConsent
+
+    data = form_data(rules)
+    del data["consent_personal_data"]
+    response = client.post(reverse("intake:questionnaire"), data)
+    page = response.content.decode()
+    assert response.status_code == 200  # the questionnaire page again, as for its other errors
+    assert "Please agree to the processing of your personal data" in page
+    assert 'value="Anna Example"' in page
+    assert not PersonalDataConsent.objects.exists() and not Questionnaire.objects.exists()

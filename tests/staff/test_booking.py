@@ -32,6 +32,7 @@ def booking(studio, **changes):
         "client_name": "Phoebe Phone",
         "client_email": "phoebe@example.com",
         "client_phone": "+7 900 555-00-11",
+        "consent_method": "phone",
         "key": "k-1",
     }
     data.update(changes)
@@ -485,3 +486,29 @@ def test_the_lookup_runs_a_fixed_number_of_queries(client, studio):
 
     # session, user, permissions (2), the service, the newest valid questionnaire, its doctor's notes
     assert counts == [7, 7]
+
+
+# --- The consent to the processing of personal data ------------------------------------------------
+
+
+def test_a_desk_booking_records_how_the_client_agreed(client, studio):
+    from intake.models import PersonalDataConsent
+
+    client.force_login(studio.user("reception"))
+    response = client.post(BOOK, booking(studio, consent_method="paper"))
+    assert response.status_code == 302
+    [consent] = PersonalDataConsent.objects.all()
+    assert (consent.email, consent.source, consent.method) == ("phoebe@example.com", "desk", "paper")
+    assert consent.recorded_by is not None
+
+
+def test_a_desk_booking_without_the_consent_is_refused_and_kept(client, studio):
+    from intake.models import PersonalDataConsent
+
+    client.force_login(studio.user("reception"))
+    response = client.post(BOOK, booking(studio, consent_method=None))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Please record how the client agreed" in page and 'value="Phoebe Phone"' in page
+    assert not Appointment.objects.filter(client_email="phoebe@example.com").exists()
+    assert not PersonalDataConsent.objects.exists()

@@ -34,7 +34,7 @@ def test_every_page_in_the_navigation_renders(client):
 
     assert len(links) >= 6
     for href in links:
-        # (The language switcher's links remember the choice, then redirect to the page.)
+        # (The switcher remembers the choice then redirects; "My account" leads a visitor to sign in.)
         response = client.get(href, follow=True)
         assert response.status_code == 200, href
 

@@ -62,7 +62,12 @@ def test_the_booking_details_refuse_a_bad_number_and_keep_it(typed):
 
 def test_the_booking_details_store_e164():
     form = ContactForm(
-        {"client_name": "Maria", "client_email": "maria@example.com", "client_phone": "8 900 1234567"}
+        {
+            "client_name": "Maria",
+            "client_email": "maria@example.com",
+            "client_phone": "8 900 1234567",
+            "consent_personal_data": "on",
+        }
     )
     assert form.is_valid(), form.errors
     assert form.contact()["phone"] == "+79001234567"

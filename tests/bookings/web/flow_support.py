@@ -55,7 +55,7 @@ def prove_questionnaire(client, questionnaire):
 
 def give_contact(client, name="Maria Client", email="maria@example.com", phone=""):
     session = client.session
-    session["bookings.web.flow.contact"] = {"name": name, "email": email, "phone": phone}
+    session["bookings.web.flow.contact"] = {"name": name, "email": email, "phone": phone, "consent": True}
     session.save()
 
 

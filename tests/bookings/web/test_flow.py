@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 BOOK = "/book/"
 TIME = "/book/time/"
+AGREED = {"consent_personal_data": "on"}  # the separate consent to the processing of personal data
 DETAILS = "/book/details/"
 SUMMARY = "/book/summary/"
 CONFIRM = "/book/confirm/"
@@ -286,19 +287,26 @@ def test_bad_contact_details_are_refused_and_everything_typed_is_kept(client, st
 def test_good_details_go_to_the_questionnaire_and_come_back_to_the_summary(client, studio, ten_o_clock):
     token = slot_token(studio["service"], ten_o_clock)
     response = client.post(
-        DETAILS, {"slot": token, "client_name": " Maria  Client ", "client_email": "maria@example.com"}
+        DETAILS,
+        {"slot": token, "client_name": " Maria  Client ", "client_email": "maria@example.com", **AGREED},
     )
 
     assert response.status_code == 302
     summary_url = f"{SUMMARY}?slot={quote(token)}"
     assert response.url == f"/intake/?next={quote(summary_url, safe='')}"
-    assert client.session[CONTACT_KEY] == {"name": "Maria Client", "email": "maria@example.com", "phone": ""}
+    assert client.session[CONTACT_KEY] == {
+        "name": "Maria Client",
+        "email": "maria@example.com",
+        "phone": "",
+        "consent": True,
+    }
 
 
 def test_with_a_proven_questionnaire_the_details_go_straight_to_the_summary(client, studio, ten_o_clock):
     prove_questionnaire(client, make_questionnaire(screening=CLASSICAL_OK))
     token = slot_token(studio["service"], ten_o_clock)
-    response = client.post(DETAILS, {"slot": token, "client_name": "Maria", "client_email": "m@example.com"})
+    maria = {"slot": token, "client_name": "Maria", "client_email": "m@example.com", **AGREED}
+    response = client.post(DETAILS, maria)
     assert response.status_code == 302
     assert query_of(response.url) == {"slot": token}
     assert response.url.startswith(SUMMARY)
@@ -308,7 +316,7 @@ def test_with_a_proven_questionnaire_the_details_go_straight_to_the_summary(clie
 def test_a_tampered_slot_gets_a_clear_message_and_a_way_back(client, studio, token):
     for response in (
         client.get(DETAILS, {"slot": token}),
-        client.post(DETAILS, {"slot": token, "client_name": "M", "client_email": "m@example.com"}),
+        client.post(DETAILS, {"slot": token, "client_name": "M", "client_email": "m@example.com", **AGREED}),
         client.get(SUMMARY, {"slot": token}),
     ):
         assert response.status_code == 400
@@ -349,7 +357,8 @@ def test_a_slot_taken_before_the_details_offers_the_nearest_times(client, studio
 def test_details_posted_after_the_slot_was_taken_are_kept(client, studio, ten_o_clock):
     token = slot_token(studio["service"], ten_o_clock, studio["anna"])
     make_appointment(service=studio["service"], therapist=studio["anna"], start=ten_o_clock)
-    response = client.post(DETAILS, {"slot": token, "client_name": "Maria", "client_email": "m@example.com"})
+    maria = {"slot": token, "client_name": "Maria", "client_email": "m@example.com", **AGREED}
+    response = client.post(DETAILS, maria)
     assert response.status_code == 302
     assert client.session[CONTACT_KEY]["email"] == "m@example.com"
 
@@ -651,7 +660,8 @@ def test_the_done_page_of_a_bad_link_is_a_friendly_404(client, studio):
 
 def test_nothing_personal_or_medical_goes_into_a_url(client, studio, ten_o_clock):
     token = slot_token(studio["service"], ten_o_clock)
-    response = client.post(DETAILS, {"slot": token, "client_name": "Maria", "client_email": "m@example.com"})
+    maria = {"slot": token, "client_name": "Maria", "client_email": "m@example.com", **AGREED}
+    response = client.post(DETAILS, maria)
     assert "m%40example.com" not in response.url and "m@example.com" not in response.url
     assert "Maria" not in signing.loads(token, salt="bookings.web.flow.slot").values()
 

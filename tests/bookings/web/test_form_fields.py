@@ -37,11 +37,11 @@ def test_refused_details_point_at_their_errors_and_the_summary_links_to_them(cli
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert invalid_names(html) == {"client_name", "client_email", "client_phone"}
+    assert invalid_names(html) == {"client_name", "client_email", "client_phone", "consent_personal_data"}
     assert field_problems(html) == []
     email = next(control for control in form_fields(html) if control.name == "client_email")
     assert email.describedby == ["id_client_email_helptext", "id_client_email_error"]
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
-    for anchor in ("#id_client_name", "#id_client_email", "#id_client_phone"):
+    for anchor in ("#id_client_name", "#id_client_email", "#id_client_phone", "#id_consent_personal_data"):
         assert f'href="{anchor}"' in summary
     assert "Please enter a valid e-mail address" in summary
