@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from staff.views import appointments, auth, booking, hours, reports, schedule, sheet
+from staff.views import appointments, auth, booking, clients, hours, reports, schedule, sheet
 
 app_name = "staff"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("appointments/<int:pk>/note/", appointments.note, name="note"),
     path("appointments/<int:pk>/cancel/", appointments.cancel, name="cancel"),
     path("appointments/<int:pk>/reschedule/", appointments.reschedule, name="reschedule"),
+    path("appointments/<int:pk>/client/", clients.client, name="client"),
     path("book/", booking.book, name="book"),
     path("book/questionnaire/", booking.questionnaire_lookup, name="book_questionnaire"),
     path("therapists/", hours.therapist_list, name="therapists"),

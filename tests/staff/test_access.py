@@ -51,6 +51,7 @@ RULES = {
     "note": {"POST": (OWN, 302)},
     "cancel": {"POST": (DESK, 302)},
     "reschedule": {"GET": (DESK, 200), "POST": (DESK, 400)},
+    "client": {"GET": (OWN, 200)},
     "book": {"GET": (DESK, 200), "POST": (DESK, 400)},
     "book_questionnaire": {"GET": (DESK, 200)},
     "therapists": {"GET": (MANAGER, 200)},
