@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.web import flow_views, manage_views, technique_views, views, visit_views
+from bookings.web import certificate_views, flow_views, manage_views, technique_views, views, visit_views
 
 app_name = "bookings"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("appointments/<str:token>/calendar.ics", manage_views.calendar, name="manage_calendar"),
     path("appointments/<str:token>/move/", manage_views.move, name="manage_move"),
     path("appointments/<str:token>/cancel/", manage_views.cancel, name="manage_cancel"),
+    # A gift certificate, from the signed link the buyer is e-mailed (bookings.certificate_links).
+    path("certificates/<str:token>/", certificate_views.certificate, name="certificate"),
 ]

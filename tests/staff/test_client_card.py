@@ -38,7 +38,7 @@ def earlier_visit(studio, *, days: int, therapist=None, email="CLIENT@example.co
 def test_reception_sees_every_session_of_the_client_by_email_with_price_and_status(client, studio):
     earlier_visit(studio, days=7)
     earlier_visit(studio, days=14, therapist=studio.boris, status=AppointmentStatus.NO_SHOW)
-    make_appointment(service=studio.service, therapist=studio.boris, start=at(MONDAY, "16:00"))  # someone else
+    make_appointment(service=studio.service, therapist=studio.boris, start=at(MONDAY, "16:00"))  # another
     client.force_login(studio.user("reception"))
 
     response = client.get(card_url(studio.appointment))
