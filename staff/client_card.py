@@ -10,8 +10,8 @@ sessions with this client), the screening as flags for everyone and per techniqu
 see screening details; the answers themselves are only a link to the logged page.
 
 Query budget, whatever the length of the history: the appointments (1), the questionnaire on file
-with its doctor's notes (2), the notes (1), and the prepaid part (`bookings.prepaid_selectors`
-when present: courses and certificates, 2).
+with its doctor's notes (2), the notes (1), and what they paid for in advance (their courses, the
+gift certificates they bought: 2).
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from datetime import datetime
 from django.db.models.functions import Lower, Trim
 
 from bookings.models import Appointment, AppointmentEvent, EventKind
+from bookings.prepaid import normalise_email
 from intake.models import Questionnaire
 from reflexology.models import Technique
 from staff.permissions import StaffAccess
+from staff.prepaid_desk import prepaid_for
 from staff.screening import Flag, flags_for
 
 
@@ -54,14 +56,10 @@ class ClientCard:
         return sum(1 for appointment in self.history if appointment.status == Appointment.Status.COMPLETED)
 
 
-def normalised_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def client_appointments(email: str, access: StaffAccess):
     """The client's appointments this person may see (by e-mail, case-insensitive), newest first."""
     queryset = Appointment.objects.alias(email_key=Lower(Trim("client_email"))).filter(
-        email_key=normalised_email(email)
+        email_key=normalise_email(email)
     )
     return access.scope(queryset).select_related("service", "therapist").order_by("-start", "-pk")
 
@@ -78,7 +76,7 @@ def _outcomes(questionnaire: Questionnaire | None) -> list[TechniqueStatus]:
 
 def client_card(*, appointment: Appointment, access: StaffAccess, now: datetime) -> ClientCard:
     """The card of `appointment`'s client, as `access` may see it (see the module docstring)."""
-    email = normalised_email(appointment.client_email)
+    email = normalise_email(appointment.client_email)
     history = list(client_appointments(email, access))
     questionnaire = (
         Questionnaire.objects.prefetch_related("clearances").latest_valid_for_email(email, at=now)
@@ -100,4 +98,5 @@ def client_card(*, appointment: Appointment, access: StaffAccess, now: datetime)
         notes=list(notes.order_by("-at", "-pk")),
         can_read_answers=access.can_read_answers(appointment),
     )
+    card.courses, card.certificates = prepaid_for(email)
     return card

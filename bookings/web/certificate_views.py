@@ -9,14 +9,14 @@ from bookings.certificate_links import open_certificate_link
 from bookings.errors import LinkInvalid
 
 
-def certificate_context(certificate, *, link: str = "") -> dict:
+def certificate_context(certificate, *, paper: str = "a5") -> dict:
     """What templates/bookings/certificate.html shows (the staff print view uses it too)."""
     today = timezone.localdate(timezone=studio_zone())
     return {
         "certificate": certificate,
         "expired": certificate.expires_on < today,
         "spent": certificate.balance <= 0,
-        "link": link,
+        "paper": "a4" if paper == "a4" else "a5",
     }
 
 
@@ -27,6 +27,8 @@ def certificate(request, token: str):
         found = open_certificate_link(token)
     except LinkInvalid:
         return render(request, "bookings/certificate_not_found.html", status=404)
-    response = render(request, "bookings/certificate.html", certificate_context(found))
+    response = render(
+        request, "bookings/certificate.html", certificate_context(found, paper=request.GET.get("paper", ""))
+    )
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -2,13 +2,15 @@
 fixed number of queries."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.models import Appointment, AppointmentStatus
+from bookings.models import Appointment, AppointmentStatus, CourseProduct
+from bookings.prepaid import sell_certificate, sell_course
 from intake.models import HealthAccessLog
 from staff.notes import add_note
 from tests.bookings.factories import MONDAY, at, make_appointment
@@ -16,6 +18,18 @@ from tests.staff.conftest import SECRET_MEDICINE
 from tests.utils import assert_csp_clean
 
 pytestmark = pytest.mark.django_db
+
+
+def product(studio, sessions=5):
+    return CourseProduct.objects.get_or_create(
+        name=f"{sessions} classical sessions",
+        defaults={
+            "service": studio.service,
+            "sessions": sessions,
+            "price": Decimal("11000"),
+            "validity_months": 6,
+        },
+    )[0]
 
 
 def card_url(appointment):
@@ -114,6 +128,18 @@ def test_the_card_runs_a_fixed_number_of_queries_however_long_the_history(client
     for days in range(14, 14 + 7 * 12, 7):
         visit = earlier_visit(studio, days=days, therapist=studio.boris if days % 2 else studio.anna)
         add_note(appointment=visit, text=f"Visit {days}", user=studio.user("reception"))
+        sell_course(
+            product=product(studio),
+            client_name="Clara",
+            client_email="client@example.com",
+            payment_method="card",
+        )
+        sell_certificate(
+            payment_method="cash",
+            buyer_name="Clara",
+            buyer_email="Client@example.com",
+            amount=Decimal("1000"),
+        )
     with CaptureQueriesContext(connection) as large:
         assert client.get(card_url(studio.appointment)).status_code == 200
 
@@ -122,5 +148,42 @@ def test_the_card_runs_a_fixed_number_of_queries_however_long_the_history(client
     ]
 
 
-# session, user, permissions (2), the appointment, its history, questionnaire + doctor's notes, notes
-CARD_QUERIES = 9
+# session, user, permissions (2), the appointment, its history, questionnaire + doctor's notes, notes,
+# courses, certificates
+CARD_QUERIES = 11
+
+
+def test_the_card_shows_the_clients_courses_and_the_certificates_they_bought(client, studio):
+    sell_course(
+        product=product(studio),
+        client_name="Clara",
+        client_email=" CLIENT@example.com",
+        payment_method="card",
+    )
+    certificate = sell_certificate(
+        payment_method="cash", buyer_name="Clara", buyer_email="client@example.com", amount=Decimal("3000")
+    )
+    sell_certificate(
+        payment_method="cash", buyer_name="Other", buyer_email="other@example.com", amount=Decimal("9")
+    )
+    client.force_login(studio.user("reception"))
+
+    html = client.get(card_url(studio.appointment)).content.decode()
+
+    assert "5 classical sessions" in html
+    assert "<strong>5</strong> / 5" in html
+    assert certificate.code in html and "3\u00a0000\u00a0₽ left" in html
+    assert "9\u00a0₽" not in html
+    assert reverse("staff:prepaid_sell_course") in html  # reception may sell
+
+
+def test_a_therapist_sees_the_courses_but_no_selling(client, studio):
+    sell_course(
+        product=product(studio), client_name="Clara", client_email="client@example.com", payment_method="card"
+    )
+    client.force_login(studio.user("therapist"))
+
+    html = client.get(card_url(studio.appointment)).content.decode()
+
+    assert "5 classical sessions" in html
+    assert reverse("staff:prepaid_sell_course") not in html
