@@ -19,13 +19,21 @@ from common.phones import PhoneField
 MONEY_LIMIT = Decimal("1000000")
 
 
+class AmountField(forms.DecimalField):
+    """An amount as people type it at the desk: "1500", "1 500", "1500,50" or "1500.50"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
 def amount_field(**kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         max_digits=10,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=MONEY_LIMIT,
-        localize=True,
         error_messages={
             "invalid": _("Enter an amount in numbers, like 1500 or 1500,50."),
             "min_value": _("The amount must be more than zero."),

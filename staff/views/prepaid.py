@@ -19,6 +19,7 @@ from bookings.models import Actor
 from bookings.money import format_money
 from bookings.prepaid import redeem_certificate, sell_course
 from bookings.web.certificate_views import certificate_context
+from staff.forms import choices_of
 from staff.permissions import staff_view
 from staff.prepaid_desk import certificate_by_code, find_clients, find_courses, sell_gift_certificate
 from staff.prepaid_forms import (
@@ -59,6 +60,7 @@ def sell_course_page(request):
         form = SellCourseForm(initial={key: request.GET[key] for key in PREFILL if key in request.GET})
     context = {
         "form": form,
+        "products": choices_of(form.fields["product"]),  # asked once, then rendered from the list
         "search": search,
         "clients": find_clients(query, request.staff),
         "query": query,
