@@ -20,7 +20,15 @@ MONEY_LIMIT = Decimal("1000000")
 
 
 class AmountField(forms.DecimalField):
-    """An amount as people type it at the desk: "1500", "1 500", "1500,50" or "1500.50"."""
+    """An amount as people type it at the desk: "1500", "1 500", "1500,50" or "1500.50".
+
+    A text box with a decimal keypad, not type="number": browsers refuse a comma there, and would
+    drop text they cannot read instead of sending it back to be corrected."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        return {}
 
     def to_python(self, value):
         if isinstance(value, str):
