@@ -388,7 +388,9 @@ def redeem_certificate(
     now = now or timezone.now()
     with transaction.atomic():
         found = find_certificate(code, on=_local_date(appointment.start if appointment else now))
-        certificate = Certificate.objects.select_for_update().select_related("service").get(pk=found.pk)
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",)).select_related("service").get(pk=found.pk)
+        )
         _check_certificate_usable(certificate, _local_date(appointment.start if appointment else now))
         debit, covers = _debit_for(certificate, appointment=appointment, amount=amount)
         spent = Certificate.objects.filter(pk=certificate.pk, balance__gte=debit).update(
