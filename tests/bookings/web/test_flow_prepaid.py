@@ -259,3 +259,28 @@ def test_checking_a_certificate_has_a_pinned_query_count(
                 PAYMENT, {"confirmation": confirmation, "pay": "certificate", "certificate_code": code}
             )
     assert Course.objects.count() == 0
+
+
+# --- The price list -------------------------------------------------------------------------------
+
+
+def test_prices_show_courses_beside_the_single_sessions_with_the_saving(
+    client, studio, django_assert_num_queries
+):
+    CourseProduct.objects.create(name="Five classical", service=studio["service"], sessions=5, price="11000")
+    CourseProduct.objects.create(
+        name="Ten of any length", technique=studio["service"].technique, sessions=10, price="20000"
+    )
+    CourseProduct.objects.create(
+        name="Off sale", service=studio["service"], sessions=3, price="7000", active=False
+    )
+    with django_assert_num_queries(5):
+        page = html(client.get("/prices/"))
+    assert "Five classical" in page and "Ten of any length" in page and "Off sale" not in page
+    assert "2\xa0200\xa0₽ a session" in page
+    assert "you save 1\xa0500\xa0₽" in page
+    assert "valid for 6 months" in page
+    for i in range(5):
+        CourseProduct.objects.create(name=f"More {i}", service=studio["service"], sessions=5, price="11500")
+    with django_assert_num_queries(5):
+        client.get("/prices/")
