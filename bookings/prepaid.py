@@ -16,6 +16,7 @@
     settle_cancellation(*, appointment, by, user=None, now, policy=None)   inside cancel_appointment
     settle_attendance(*, appointment, user=None, now)       inside mark_attendance
     paid_with(appointment) -> Prepaid                        what an appointment was paid with
+    course_offers() -> list[CourseOffer]                     the courses on sale, for /prices/ (one query)
     new_code() / normalise_code(typed) / normalise_email(email)
 
 The rules (the issue "Clients come back"): payment stays at the studio; the site records what was
@@ -66,7 +67,7 @@ from bookings.models import (
     Service,
 )
 from bookings.money import format_money, to_decimal
-from bookings.pricing import certificate_value
+from bookings.pricing import CourseOffer, certificate_value, course_offer
 from bookings.rules import change_deadline
 
 # No 0/O, 1/I: nothing to misread on a printed card. 32 symbols, 12 of them: 60 random bits.
@@ -276,6 +277,12 @@ def usable_courses(*, email: str, service: Service, on: date | None = None) -> l
     return list(Course.objects.for_email(email).covering(service).usable(on).order_by("expires_on", "pk"))
 
 
+def course_offers() -> list[CourseOffer]:
+    """The courses on sale with their price per session and saving (`bookings.pricing.course_offer`)."""
+    products = CourseProduct.objects.active().select_related("service", "technique")
+    return [course_offer(product) for product in products]
+
+
 def find_certificate(code: str, *, on: date | None = None) -> Certificate:
     """The certificate with this code, usable on `on` (a local date; today). PrepaidRefused if the
     code is wrong, the certificate has expired or nothing is left on it. Callers rate-limit tries."""
@@ -388,7 +395,9 @@ def redeem_certificate(
     now = now or timezone.now()
     with transaction.atomic():
         found = find_certificate(code, on=_local_date(appointment.start if appointment else now))
-        certificate = Certificate.objects.select_for_update().select_related("service").get(pk=found.pk)
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",)).select_related("service").get(pk=found.pk)
+        )
         _check_certificate_usable(certificate, _local_date(appointment.start if appointment else now))
         debit, covers = _debit_for(certificate, appointment=appointment, amount=amount)
         spent = Certificate.objects.filter(pk=certificate.pk, balance__gte=debit).update(

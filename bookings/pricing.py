@@ -99,6 +99,11 @@ class CourseOffer:
     single: Decimal | None
     saving: Decimal | None
 
+    @property
+    def technique_id(self) -> int:
+        product = self.product
+        return product.technique_id if product.service_id is None else product.service.technique_id
+
 
 def course_offer(product: CourseProduct) -> CourseOffer:
     """The price line of `product`: against its service's base price (prefetch `service`)."""

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from bookings.web import certificate_views, flow_views, manage_views, technique_views, views, visit_views
+from bookings.web import (
+    certificate_views,
+    flow_views,
+    manage_views,
+    payment_views,
+    technique_views,
+    views,
+    visit_views,
+)
 
 app_name = "bookings"
 
@@ -20,6 +28,7 @@ urlpatterns = [
     path("book/details/", flow_views.details, name="book_details"),
     path("book/summary/", flow_views.summary, name="book_summary"),
     path("book/confirm/", flow_views.confirm, name="book_confirm"),
+    path("book/payment/", payment_views.check_payment, name="book_payment"),
     path("book/done/<str:token>/", flow_views.done, name="book_done"),
     # The client's own booking, from the signed link in their e-mail (bookings.links).
     path("appointments/<str:token>/", manage_views.manage, name="manage"),
