@@ -25,6 +25,7 @@ from bookings.models import (
 )
 from bookings.money import format_money
 from bookings.portraits import store_portrait
+from bookings.prepaid_admin import CourseProductAdmin  # noqa: F401 (registers the prepaid models)
 from common.translation import ContentTranslationAdmin
 from reflexology import images
 from reflexology.forms import WebImageField

@@ -2,9 +2,9 @@
 
     book_appointment(*, service, start, client_name, client_email, client_phone="", therapist=None,
                      questionnaire=None, source="online", idempotency_key="", user=None, now=None,
-                     override_reason="", expected_price=None, notify=True) -> Appointment
+                     override_reason="", expected_price=None, prepaid=None, notify=True) -> Appointment
     confirm_booking(*, service, start, therapist="", client_name, client_email, client_phone="",
-                    questionnaire, idempotency_key, price_shown, notify=True, now=None) -> Appointment
+                    questionnaire, idempotency_key, price_shown, prepaid=None, notify=True, now=None)
     reschedule_appointment(*, appointment, new_start, therapist=None, any_therapist=False,
                            by="client", user=None, now=None, notify=True) -> Appointment
     cancel_appointment(*, appointment, by="client", reason="", user=None, now=None, notify=True)
@@ -15,7 +15,8 @@
 
 Who may change what and when is `bookings.rules` (`notice_for`, `change_deadline`,
 `client_can_change`); the locks are `bookings.locking`; the history `bookings.history`; prices
-`bookings.pricing`; the errors `bookings.errors`.
+`bookings.pricing`; the errors `bookings.errors`; courses and certificates `bookings.prepaid` (spent,
+given back and used inside these functions' transactions: `prepaid=PrepaidChoice(...)`).
 
 Staff bookings (`source="staff"`) follow the same rules as online ones (invariant 2: hours, time
 off, window, the slot grid), with two exceptions: the front desk needs no minimum notice (a walk-in
@@ -97,6 +98,7 @@ from bookings.models import (
 )
 from bookings.money import format_money
 from bookings.notifications import notify_booked, notify_cancelled, notify_rescheduled
+from bookings.prepaid import PrepaidChoice, apply_choice, settle_attendance, settle_cancellation
 from bookings.pricing import price_after_move, price_with
 from bookings.rules import check_changeable, notice_for
 from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
@@ -145,16 +147,17 @@ def book_appointment(
     now: datetime | None = None,
     override_reason: str = "",
     expected_price: Decimal | None = None,
+    prepaid: PrepaidChoice | None = None,
     notify: bool = True,
     language: str = "",
 ) -> Appointment:
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
-
     `idempotency_key`: a resubmitted form returns the first submission's appointment, `resubmitted`
     (only a new one is e-mailed). `user`: the staff member booking; `override_reason`: see above;
-    `expected_price`: the price shown (else PriceChanged); `language`: see _default_language."""
-    _require_aware(start)
-    _check_source(source)
+    `expected_price`: the price shown (else PriceChanged); `prepaid`: the course or certificate that
+    pays (PrepaidRefused books nothing); `language`: see _default_language. Raises BookingError and its
+    subclasses."""
+    _require_aware(start), _check_source(source)
     now = now or timezone.now()
     client = _clean_client(client_name, client_email, client_phone, language or _default_language(source))
     gate = gate_booking(  # invariant 3 and 7, R12-R14: bookings/screening_gate.py
@@ -187,6 +190,7 @@ def book_appointment(
         appointment.source, appointment.idempotency_key, appointment.created_at = source, idempotency_key, now
         save_guarded(appointment)
         _record_booking(appointment, user=user, now=now, overridden=gate.overridden, reason=override_reason)
+        apply_choice(appointment=appointment, choice=prepaid, by=_actor(source), user=user, now=now)
     if notify:
         notify_booked(appointment)
     return appointment
@@ -203,6 +207,7 @@ def confirm_booking(
     questionnaire,
     idempotency_key: str,
     price_shown: Decimal,
+    prepaid: PrepaidChoice | None = None,
     notify: bool = True,
     now: datetime | None = None,
 ) -> Appointment:
@@ -238,6 +243,7 @@ def confirm_booking(
             questionnaire=questionnaire,
             idempotency_key=idempotency_key,
             expected_price=price_shown,
+            prepaid=prepaid,
             notify=notify,
             now=now,
         )
@@ -336,7 +342,9 @@ def cancel_appointment(
     reason = (reason or "").strip()[:300]
     with locked_transaction():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        check_changeable(locked, by=by, now=now, policy=BookingPolicy.current(), verb="cancel")
+        policy = BookingPolicy.current()
+        check_changeable(locked, by=by, now=now, policy=policy, verb="cancel")
+        settle_cancellation(appointment=locked, by=by, user=user, now=now, policy=policy)
         locked.status = AppointmentStatus.CANCELLED
         locked.cancelled_at = now
         locked.cancellation_reason = reason
@@ -374,6 +382,7 @@ def mark_attendance(
         if locked.status == status:
             return locked
         previous = locked.status
+        settle_attendance(appointment=locked, user=user, now=now)
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         kind = EventKind.COMPLETED if status == AppointmentStatus.COMPLETED else EventKind.NO_SHOW
@@ -398,6 +407,10 @@ def _require_aware(moment: datetime) -> None:
 def _check_source(source: str) -> None:
     if source not in AppointmentSource.values:
         raise ValueError(f"unknown source {source!r}")
+
+
+def _actor(source: str) -> str:
+    return Actor.CLIENT if source == AppointmentSource.ONLINE else Actor.STAFF
 
 
 def _check_actor(by: str) -> None:
@@ -521,7 +534,7 @@ def _record_booking(
 ) -> None:
     """The history of a new booking: booked, and the screening override if a manager gave one."""
     source = appointment.source
-    by = Actor.CLIENT if source == AppointmentSource.ONLINE else Actor.STAFF
+    by = _actor(source)
     details = {
         "start": _iso(appointment.start),
         "therapist": appointment.therapist.slug,

@@ -10,6 +10,7 @@
       LinkInvalid            a manage link is tampered, truncated or points at no booking
       StateInvalid           the flow's carried state was changed, cut short or made up
       StateExpired           the flow's carried state is genuine but old (`service`: its slug)
+      PrepaidRefused         a course or gift certificate cannot pay for this (bookings.prepaid)
 
 Views catch the narrowest class they can answer differently, then `BookingError` for the rest.
 """
@@ -102,3 +103,8 @@ class StateExpired(BookingError):
     def __init__(self, message: str, *, service: str = ""):
         super().__init__(message)
         self.service = service
+
+
+class PrepaidRefused(BookingError):
+    """A course or gift certificate cannot pay for this (wrong or expired code, nothing left, another
+    service or client). Nothing was spent, and nothing was booked."""

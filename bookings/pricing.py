@@ -8,6 +8,9 @@
     booking_prices(service) -> PriceFor               price_with, as a function of the therapist
     move_prices(appointment, service=None) -> PriceFor
                                                       price_after_move, as a function of the therapist
+    course_offer(product) -> CourseOffer              a course's price, per session, and the saving
+    certificate_value(*, amount=None, service=None) -> Decimal
+                                                      what a gift certificate is worth when sold
 
 `service.level_prices` is read with `.all()`, so prefetch `level_prices` when pricing many services
 (or many therapists of another level). Amounts are Decimal in the studio's currency; showing them is
@@ -18,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import prefetch_related_objects
 
-from bookings.models import LEVEL_RANK, Appointment, Level, Service, Therapist
+from bookings.models import LEVEL_RANK, Appointment, CourseProduct, Level, Service, Therapist
 
 PriceFor = Callable[[Therapist], Decimal]
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,41 @@ def move_prices(appointment: Appointment, service: Service | None = None) -> Pri
         return price_after_move(appointment, therapist, service)
 
     return price
+
+
+@dataclass(frozen=True)
+class CourseOffer:
+    """A course on the price list: its price, per session, and what it saves against single sessions.
+
+    `single` and `saving` are None for a course of a technique (any length: no one single price)."""
+
+    product: CourseProduct
+    price: Decimal
+    per_session: Decimal
+    single: Decimal | None
+    saving: Decimal | None
+
+    @property
+    def technique_id(self) -> int:
+        product = self.product
+        return product.technique_id if product.service_id is None else product.service.technique_id
+
+
+def course_offer(product: CourseProduct) -> CourseOffer:
+    """The price line of `product`: against its service's base price (prefetch `service`)."""
+    per_session = (product.price / product.sessions).quantize(CENT, rounding=ROUND_HALF_UP)
+    single = saving = None
+    if product.service_id is not None:
+        single = product.service.price * product.sessions
+        saving = max(single - product.price, Decimal("0.00"))
+    return CourseOffer(product, price=product.price, per_session=per_session, single=single, saving=saving)
+
+
+def certificate_value(*, amount: Decimal | None = None, service: Service | None = None) -> Decimal:
+    """What a gift certificate is worth when sold: the `amount`, or one session of `service` at its
+    base price now (it then pays one whole session of that service, whatever it costs later)."""
+    if service is not None:
+        return service.price
+    if isinstance(amount, float):
+        raise TypeError("money is never a float; use Decimal")
+    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)

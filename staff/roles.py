@@ -5,6 +5,7 @@
                 rules and prices of our three apps (the audit trail and the health access log stay
                 read-only there)
     reception   every schedule and every booking (book, move, cancel, mark done or missed, notes);
+                selling courses and gift certificates and taking certificates at the desk;
                 of a client's health only the screening flags, never the answers
     therapist   their own schedule and their own clients: mark done or missed, notes, the screening
                 results and, through `intake.access.read_answers` (logged), the answers
@@ -37,7 +38,8 @@ class Role(models.TextChoices):
     THERAPIST = "Therapist", _("Therapist")
 
 
-# Everything in `Appointment.Meta.permissions`.
+# Everything in `Appointment.Meta.permissions`, and selling courses and gift certificates
+# (`Course.Meta.permissions`).
 STAFF_PERMISSIONS = [
     "access_staff_area",
     "view_all_schedules",
@@ -49,6 +51,7 @@ STAFF_PERMISSIONS = [
     "manage_hours",
     "view_reports",
     "view_audit_trail",
+    "sell_prepaid",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -59,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "bookings.manage_bookings",
         "bookings.record_attendance",
         "bookings.add_appointment_note",
+        "bookings.sell_prepaid",
     ],
     Role.THERAPIST: [
         "bookings.access_staff_area",

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from staff.views import appointments, auth, booking, hours, reports, schedule, sheet
+from staff.views import appointments, auth, booking, clients, hours, prepaid, reports, schedule, sheet
 
 app_name = "staff"
 
@@ -19,8 +19,17 @@ urlpatterns = [
     path("appointments/<int:pk>/note/", appointments.note, name="note"),
     path("appointments/<int:pk>/cancel/", appointments.cancel, name="cancel"),
     path("appointments/<int:pk>/reschedule/", appointments.reschedule, name="reschedule"),
+    path("appointments/<int:pk>/client/", clients.client, name="client"),
     path("book/", booking.book, name="book"),
     path("book/questionnaire/", booking.questionnaire_lookup, name="book_questionnaire"),
+    path("prepaid/course/", prepaid.sell_course_page, name="prepaid_sell_course"),
+    path("prepaid/certificate/", prepaid.sell_certificate_page, name="prepaid_sell_certificate"),
+    path("prepaid/certificates/", prepaid.certificates, name="prepaid_certificates"),
+    path("prepaid/certificates/redeem/", prepaid.redeem, name="prepaid_redeem"),
+    path(
+        "prepaid/certificates/<str:code>/print/", prepaid.certificate_print, name="prepaid_certificate_print"
+    ),
+    path("prepaid/courses/", prepaid.courses, name="prepaid_courses"),
     path("therapists/", hours.therapist_list, name="therapists"),
     path("therapists/<slug:slug>/hours/", hours.working_hours, name="working_hours"),
     path("therapists/<slug:slug>/time-off/", hours.time_off, name="time_off"),

@@ -518,6 +518,11 @@ PAGE_CACHE_IGNORED_MODELS = {
     "intake.clearance",
     "intake.healthaccesslog",
     "bookings.appointmentevent",
+    # Sold courses, certificates and their ledgers show on no cached page (course products do: /prices/).
+    "bookings.course",
+    "bookings.courseentry",
+    "bookings.certificate",
+    "bookings.certificateentry",
 }
 PAGE_CACHE_BOOKINGS_ONLY_MODELS = {"bookings.appointment"}
 # Rate limits (common/ratelimit.py): POSTs per client address to each URL name, per window of seconds.

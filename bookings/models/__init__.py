@@ -2,7 +2,9 @@
 
 One module per subject, every name exported here (`from bookings.models import Service`): `choices`
 (money fields, levels, weekdays), `policy` (BookingPolicy), `services` (Service, ServicePrice), `team`
-(Therapist, WorkingHours, TimeOff, StudioClosure, Room), `appointments` (Appointment, AppointmentEvent).
+(Therapist, WorkingHours, TimeOff, StudioClosure, Room), `appointments` (Appointment, AppointmentEvent),
+`prepaid` (CourseProduct, Course, CourseEntry, Certificate, CertificateEntry: courses of sessions and
+gift certificates with their ledgers; written only through `bookings.prepaid`).
 
 What the other parts of the site need to know (the booking flow, the staff area):
 
@@ -55,6 +57,21 @@ from bookings.models.appointments import (
 )
 from bookings.models.choices import LEVEL_RANK, MONEY, Level, Weekday
 from bookings.models.policy import BookingPolicy
+from bookings.models.prepaid import (
+    Certificate,
+    CertificateEntry,
+    CertificateEntryKind,
+    CertificateQuerySet,
+    Course,
+    CourseEntry,
+    CourseEntryKind,
+    CourseProduct,
+    CourseProductQuerySet,
+    CourseQuerySet,
+    ImmutableEntry,
+    LedgerQuerySet,
+    PaymentMethod,
+)
 from bookings.models.services import Service, ServiceManager, ServicePrice, ServiceQuerySet
 from bookings.models.team import (
     Room,
@@ -83,8 +100,21 @@ __all__ = [
     "AppointmentSource",
     "AppointmentStatus",
     "BookingPolicy",
+    "Certificate",
+    "CertificateEntry",
+    "CertificateEntryKind",
+    "CertificateQuerySet",
+    "Course",
+    "CourseEntry",
+    "CourseEntryKind",
+    "CourseProduct",
+    "CourseProductQuerySet",
+    "CourseQuerySet",
     "EventKind",
+    "ImmutableEntry",
+    "LedgerQuerySet",
     "Level",
+    "PaymentMethod",
     "Room",
     "RoomManager",
     "RoomQuerySet",

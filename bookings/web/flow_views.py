@@ -54,6 +54,7 @@ from bookings.web.flow import (
     therapists_for,
 )
 from bookings.web.flow_forms import ANY, ContactForm, PickerQueryForm
+from bookings.web.flow_payment import payment_choice, payment_context
 from bookings.web.service_groups import service_groups_html
 from intake.consents import record_consent
 from intake.models import ConsentSource
@@ -461,6 +462,7 @@ def _render_summary(
             "change_time_url": time_url(resolved.ref.service, resolved.ref.therapist, resolved.start.date()),
             "change_details_url": _slot_step_url("bookings:book_details", token),
             "update_questionnaire_url": _intake_url(_slot_step_url("bookings:book_summary", token)),
+            **payment_context(request, resolved, contact),  # a course or a gift certificate
         },
         status=status,
     )
@@ -534,6 +536,7 @@ def confirm(request: HttpRequest):
             questionnaire=questionnaire,
             idempotency_key=confirmation.key,
             price_shown=confirmation.price,
+            prepaid=payment_choice(request),
         )
     except BookingError as refusal:
         return _not_booked(request, refusal, confirmation, contact, questionnaire)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from bookings.web import account_views, flow_views, manage_views, technique_views, views, visit_views
+from bookings.web import (
+    account_views,
+    certificate_views,
+    flow_views,
+    manage_views,
+    payment_views,
+    technique_views,
+    views,
+    visit_views,
+)
 
 app_name = "bookings"
 
@@ -19,6 +28,7 @@ urlpatterns = [
     path("book/details/", flow_views.details, name="book_details"),
     path("book/summary/", flow_views.summary, name="book_summary"),
     path("book/confirm/", flow_views.confirm, name="book_confirm"),
+    path("book/payment/", payment_views.check_payment, name="book_payment"),
     path("book/done/<str:token>/", flow_views.done, name="book_done"),
     # The client's own booking, from the signed link in their e-mail (bookings.links).
     path("appointments/<str:token>/", manage_views.manage, name="manage"),
@@ -34,4 +44,6 @@ urlpatterns = [
     path("account/data/", account_views.data, name="account_data"),
     path("account/data/export.json", account_views.export, name="account_export"),
     path("account/data/delete/", account_views.delete, name="account_delete"),
+    # A gift certificate, from the signed link the buyer is e-mailed (bookings.certificate_links).
+    path("certificates/<str:token>/", certificate_views.certificate, name="certificate"),
 ]

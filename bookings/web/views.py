@@ -9,6 +9,7 @@ from bookings import selectors
 from bookings.availability import load_availability_data
 from bookings.forms import AvailabilityQueryForm
 from bookings.models import BookingPolicy
+from bookings.prepaid import course_offers
 from bookings.web.slots_json import availability_json
 
 
@@ -16,6 +17,7 @@ from bookings.web.slots_json import availability_json
 def prices(request):
     """Every bookable service, grouped by technique, with its length and its prices by level."""
     context = {"techniques": selectors.price_list(), "policy": BookingPolicy.current()}
+    context["courses"] = course_offers()  # courses of sessions beside the single sessions, with the saving
     return render(request, "bookings/prices.html", context)
 
 

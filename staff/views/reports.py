@@ -13,6 +13,7 @@ from bookings.models import AppointmentEvent, Therapist
 from staff.forms import AuditFilterForm, ReportRangeForm, choices_of, today
 from staff.history import describe
 from staff.permissions import staff_view
+from staff.prepaid_report import build_prepaid_report
 from staff.reports import METRICS, bar_chart, build_report, csv_rows
 
 AUDIT_PAGE_SIZE = 50
@@ -44,6 +45,7 @@ def reports(request):
         "query": query.urlencode(),
         "csv_url": reverse("staff:reports_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
         "weeks_choice": cleaned.get("weeks"),
+        "prepaid": build_prepaid_report(first_week=report.first_week, last_week=report.last_week),
     }
     return render(request, "staff/reports.html", context, status=status)
 

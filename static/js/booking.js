@@ -58,7 +58,8 @@
       return;
     }
     form.setAttribute("data-sent", "1");
-    var button = form.querySelector("[data-busy-label]");
+    var sender = event.submitter;
+    var button = sender && sender.hasAttribute("data-busy-label") ? sender : form.querySelector("[data-busy-label]");
     if (button) {
       button.setAttribute("data-label", button.textContent);
       button.setAttribute("aria-disabled", "true");
@@ -74,12 +75,11 @@
     }
     document.querySelectorAll("[data-confirm-form][data-sent]").forEach(function (form) {
       form.removeAttribute("data-sent");
-      var button = form.querySelector("[data-busy-label]");
-      if (button) {
+      form.querySelectorAll("[data-busy-label].is-busy").forEach(function (button) {
         button.removeAttribute("aria-disabled");
         button.classList.remove("is-busy");
         button.textContent = button.getAttribute("data-label") || button.textContent;
-      }
+      });
     });
   });
 })();

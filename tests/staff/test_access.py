@@ -5,10 +5,13 @@ The URL list comes from the URLconf: a new staff URL without a line in RULES fai
 visitor is sent to the sign-in page; an allowed role gets the answer written in RULES.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, reverse
 
-from bookings.models import Appointment, AppointmentEvent, StudioClosure, TimeOff
+from bookings.models import Appointment, AppointmentEvent, Certificate, Course, StudioClosure, TimeOff
+from bookings.prepaid import sell_certificate
 from intake.models import HealthAccessLog
 from staff import urls as staff_urls
 from tests.bookings.factories import MONDAY, at, make_time_off
@@ -51,6 +54,13 @@ RULES = {
     "note": {"POST": (OWN, 302)},
     "cancel": {"POST": (DESK, 302)},
     "reschedule": {"GET": (DESK, 200), "POST": (DESK, 400)},
+    "client": {"GET": (OWN, 200)},
+    "prepaid_sell_course": {"GET": (DESK, 200), "POST": (DESK, 400)},
+    "prepaid_sell_certificate": {"GET": (DESK, 200), "POST": (DESK, 400)},
+    "prepaid_certificates": {"GET": (DESK, 200)},
+    "prepaid_redeem": {"POST": (DESK, 400)},
+    "prepaid_certificate_print": {"GET": (DESK, 200)},
+    "prepaid_courses": {"GET": (DESK, 200)},
     "book": {"GET": (DESK, 200), "POST": (DESK, 400)},
     "book_questionnaire": {"GET": (DESK, 200)},
     "therapists": {"GET": (MANAGER, 200)},
@@ -92,6 +102,8 @@ def url_for(name: str, studio, extras) -> str:
         }.get(name, studio.appointment.pk)
     if "slug" in converters:
         kwargs["slug"] = studio.anna.slug
+    if "code" in converters:
+        kwargs["code"] = extras["certificate"].code
     return reverse(f"staff:{name}", kwargs=kwargs)
 
 
@@ -102,6 +114,8 @@ def snapshot():
         TimeOff.objects.count(),
         StudioClosure.objects.count(),
         HealthAccessLog.objects.count(),
+        list(Certificate.objects.values_list("code", "balance")),
+        Course.objects.count(),
     )
 
 
@@ -112,6 +126,7 @@ def test_the_designed_answer_for_every_url_and_role(name, method, role, studio, 
         "closure": StudioClosure.objects.create(
             start_date=MONDAY.replace(month=12, day=30), end_date=MONDAY.replace(month=12, day=31)
         ),
+        "certificate": sell_certificate(payment_method="cash", buyer_name="Vera", amount=Decimal("3000")),
     }
     client = login(studio.user(role))
     url = url_for(name, studio, extras)
