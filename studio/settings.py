@@ -306,7 +306,7 @@ if LOG_FORMAT not in {"plain", "json"}:
 # Signed links are keys (anyone holding one acts as the client): every handler masks their tokens, and
 # any long token, in every record, Django's own included (common/logging.py, SignedLinkFilter). The
 # path prefixes of the links whose last part is a token (tests check every <token> route is listed):
-LOG_MASKED_PATHS = ("/appointments/", "/book/done/", "/intake/continue/", "/intake/result/")
+LOG_MASKED_PATHS = ("/appointments/", "/waitlist/", "/book/done/", "/intake/continue/", "/intake/result/")
 # Errors reach a person: a 500 e-mails ADMINS (comma-separated addresses) when DEBUG is off.
 ADMINS = env_list("ADMINS")
 _LOG_FILTERS = ["request_id", "signed_links"]
@@ -397,6 +397,8 @@ DEMO_PORTRAITS = env_bool("DEMO_PORTRAITS", True)
 # in the admin (bookings.BookingPolicy). Here only the machinery: how long, on PostgreSQL, a
 # booking waits for a concurrent booking's row lock before it asks the client to try again.
 BOOKINGS_LOCK_TIMEOUT_SECONDS = env_int("BOOKINGS_LOCK_TIMEOUT_SECONDS", 10)
+# The waitlist: how long a freed time is held for the client it is offered to (bookings/waitlist.py).
+WAITLIST_HOLD_MINUTES = env_int("WAITLIST_HOLD_MINUTES", 30)
 # --- End of Bookings ------------------------------------------------------------------------
 
 # --- Intake ---------------------------------------------------------------------------------

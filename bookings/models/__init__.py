@@ -2,7 +2,8 @@
 
 One module per subject, every name exported here (`from bookings.models import Service`): `choices`
 (money fields, levels, weekdays), `policy` (BookingPolicy), `services` (Service, ServicePrice), `team`
-(Therapist, WorkingHours, TimeOff, StudioClosure, Room), `appointments` (Appointment, AppointmentEvent).
+(Therapist, WorkingHours, TimeOff, StudioClosure, Room), `appointments` (Appointment, AppointmentEvent),
+`waitlist` (WaitlistEntry, WaitlistOffer: see that module).
 
 What the other parts of the site need to know (the booking flow, the staff area):
 
@@ -69,9 +70,20 @@ from bookings.models.team import (
     WorkingHours,
     find_overlap,
 )
+from bookings.models.waitlist import (
+    DAY_PART_HOURS,
+    DayPart,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistEntryQuerySet,
+    WaitlistOffer,
+    WaitlistOfferQuerySet,
+    WaitlistStatus,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "DAY_PART_HOURS",
     "LEVEL_RANK",
     "MONEY",
     "Actor",
@@ -81,8 +93,10 @@ __all__ = [
     "AppointmentSource",
     "AppointmentStatus",
     "BookingPolicy",
+    "DayPart",
     "EventKind",
     "Level",
+    "OfferStatus",
     "Room",
     "RoomManager",
     "RoomQuerySet",
@@ -97,6 +111,11 @@ __all__ = [
     "TherapistQuerySet",
     "TimeOff",
     "TimeOffQuerySet",
+    "WaitlistEntry",
+    "WaitlistEntryQuerySet",
+    "WaitlistOffer",
+    "WaitlistOfferQuerySet",
+    "WaitlistStatus",
     "WallClockRange",
     "Weekday",
     "WorkingHours",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.web import flow_views, manage_views, technique_views, views, visit_views
+from bookings.web import flow_views, manage_views, technique_views, views, visit_views, waitlist_views
 
 app_name = "bookings"
 
@@ -26,4 +26,9 @@ urlpatterns = [
     path("appointments/<str:token>/calendar.ics", manage_views.calendar, name="manage_calendar"),
     path("appointments/<str:token>/move/", manage_views.move, name="manage_move"),
     path("appointments/<str:token>/cancel/", manage_views.cancel, name="manage_cancel"),
+    # The waitlist (bookings.waitlist): join, the client's place, a time held for them (signed links).
+    path("waitlist/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/hold/<str:token>/", waitlist_views.hold, name="waitlist_hold"),
+    path("waitlist/<str:token>/", waitlist_views.entry, name="waitlist_entry"),
+    path("waitlist/<str:token>/leave/", waitlist_views.leave, name="waitlist_leave"),
 ]
