@@ -78,7 +78,11 @@ def join(request: HttpRequest):
     if request.method != "POST":
         form = WaitlistForm(initial=_initial(request, questionnaire, service), therapists=therapists)
         return _join_page(request, service, form)
-    form = WaitlistForm(request.POST, therapists=therapists)
+    return _submit(request, service, questionnaire, WaitlistForm(request.POST, therapists=therapists))
+
+
+def _submit(request, service, questionnaire, form):
+    """Join with what the form holds; a refusal comes back on the form, everything typed kept."""
     if not form.is_valid():
         return _join_page(request, service, form, status=400)
     data = form.cleaned_data

@@ -8,7 +8,14 @@ visitor is sent to the sign-in page; an allowed role gets the answer written in 
 import pytest
 from django.urls import URLPattern, reverse
 
-from bookings.models import Appointment, AppointmentEvent, StudioClosure, TimeOff
+from bookings.models import (
+    Appointment,
+    AppointmentEvent,
+    StudioClosure,
+    TimeOff,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from intake.models import HealthAccessLog
 from staff import urls as staff_urls
 from tests.bookings.factories import MONDAY, at, make_time_off
@@ -34,6 +41,7 @@ def post_data(studio):
         "closures": {},
         "time_off_delete": {},
         "closure_delete": {},
+        "waitlist_offer": {},  # no time chosen: the form's answer (400), nothing held
         "logout": {},
     }
 
@@ -62,6 +70,9 @@ RULES = {
     "reports": {"GET": (MANAGER, 200)},
     "reports_csv": {"GET": (MANAGER, 200)},
     "audit": {"GET": (MANAGER, 200)},
+    "waitlist": {"GET": (DESK, 200)},
+    "waitlist_entry": {"GET": (DESK, 200)},
+    "waitlist_offer": {"POST": (DESK, 400)},
 }
 CASES = [(name, method, role) for name, methods in RULES.items() for method in methods for role in ROLE_NAMES]
 
@@ -89,6 +100,8 @@ def url_for(name: str, studio, extras) -> str:
         kwargs["pk"] = {
             "time_off_delete": extras["time_off"].pk,
             "closure_delete": extras["closure"].pk,
+            "waitlist_entry": extras["entry"].pk,
+            "waitlist_offer": extras["entry"].pk,
         }.get(name, studio.appointment.pk)
     if "slug" in converters:
         kwargs["slug"] = studio.anna.slug
@@ -102,6 +115,7 @@ def snapshot():
         TimeOff.objects.count(),
         StudioClosure.objects.count(),
         HealthAccessLog.objects.count(),
+        WaitlistOffer.objects.count(),
     )
 
 
@@ -111,6 +125,13 @@ def test_the_designed_answer_for_every_url_and_role(name, method, role, studio, 
         "time_off": make_time_off(studio.anna, at(MONDAY, "16:00"), at(MONDAY, "17:00"), "Dentist"),
         "closure": StudioClosure.objects.create(
             start_date=MONDAY.replace(month=12, day=30), end_date=MONDAY.replace(month=12, day=31)
+        ),
+        "entry": WaitlistEntry.objects.create(
+            service=studio.service,
+            first_day=MONDAY,
+            last_day=MONDAY,
+            client_name="W",
+            client_email="w@example.com",
         ),
     }
     client = login(studio.user(role))
