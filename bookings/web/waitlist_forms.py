@@ -14,12 +14,12 @@ from bookings.web.flow_forms import ANY, ContactForm
 
 class WaitlistForm(ContactForm):
     first_day = forms.DateField(
-        label=_("From"),
+        label=_("First day"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Please choose the first day."), "invalid": _("Please enter a date.")},
     )
     last_day = forms.DateField(
-        label=_("Until"),
+        label=_("Last day"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Please choose the last day."), "invalid": _("Please enter a date.")},
     )

@@ -43,7 +43,7 @@ def _not_found(request: HttpRequest):
 
 
 def _initial(request: HttpRequest, questionnaire, service) -> dict:
-    first = _day(request.GET.get("day")) or timezone.localdate()
+    first = max(_day(request.GET.get("day")) or timezone.localdate(), timezone.localdate())
     initial = {"first_day": first, "last_day": first + timedelta(days=DEFAULT_DAYS - 1)}
     initial["therapist"] = request.GET.get("therapist") or ""
     if questionnaire is not None:
