@@ -63,6 +63,8 @@ from bookings.waitlist_tasks import notify_joined, notify_offered, time_freed
 
 # Longest range a client may wait for, in days.
 LONGEST_RANGE_DAYS = 62
+# How often one pass of offers starts again because time freed up while it ran (see offer_freed_times).
+MOST_RESTARTS = 5
 
 
 class HoldExpired(BookingError):
@@ -236,17 +238,50 @@ def candidates(*, therapist_id: int | None, day: date | None, now: datetime):
 def offer_freed_times(
     *, therapist_id: int | None = None, day: date | None = None, now: datetime | None = None
 ) -> list[WaitlistOffer]:
-    """Offer what is free now to the waiting entries, in the order they joined (one hold each)."""
+    """Offer what is free now to the waiting entries, strictly in the order they joined (one hold each).
+
+    One pass at a time, under the locks a studio-wide schedule change takes (every active therapist,
+    then the rooms, by id), so concurrent passes queue and never deadlock with bookings. Time freed
+    by another transaction during the pass (PostgreSQL reads each statement afresh) could otherwise
+    reach a later entry first; so before an entry is offered a time, the entries skipped earlier in
+    the pass are asked whether it suits one of them, and if so the pass starts again from the top.
+    """
     now = now or timezone.now()
-    offers = []
+    with locked_transaction():
+        ids = list(Therapist.objects.active().order_by("pk").values_list("pk", flat=True))
+        lock_therapists(therapist_ids=ids, rooms=True)
+        for _attempt in range(MOST_RESTARTS):
+            offers, finished = _one_pass(therapist_id=therapist_id, day=day, now=now)
+            if finished:
+                return offers
+    return offers
+
+
+def _one_pass(*, therapist_id, day, now) -> tuple[list[WaitlistOffer], bool]:
+    """(offers made, True) or (offers made, False) when it must start again (see offer_freed_times)."""
+    offers: list[WaitlistOffer] = []
+    skipped: list[WaitlistEntry] = []
     for entry in candidates(therapist_id=therapist_id, day=day, now=now):
-        # A cheap look without locks first: most entries have nothing free that suits them.
-        if not matching_slots(entry, _load(entry, now=now), exclude_starts=_offered_starts(entry)):
+        slots = matching_slots(entry, _load(entry, now=now), exclude_starts=_offered_starts(entry))
+        if not slots:
+            skipped.append(entry)
             continue
+        if any(_would_take(earlier, slots[0], entry.service_id) for earlier in skipped):
+            return offers, False
         offer = offer_time(entry=entry, now=now)
         if offer is not None:
             offers.append(offer)
-    return offers
+    return offers, True
+
+
+def _would_take(entry: WaitlistEntry, slot: Slot, service_id: int) -> bool:
+    """Whether `slot` (free now, for a later entry of `service_id`) suits this earlier entry."""
+    return (
+        entry.service_id == service_id
+        and entry.therapist_id in (None, slot.therapist.pk)
+        and suits(entry, slot.start)
+        and slot.start not in _offered_starts(entry)
+    )
 
 
 def free_times_for(entry: WaitlistEntry, *, now: datetime | None = None) -> list[Slot]:

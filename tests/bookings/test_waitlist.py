@@ -367,3 +367,22 @@ def test_nothing_is_offered_before_the_commit(
     for callback in callbacks:
         callback()
     assert entry.offers.get().start == at(soon(), "10:00")
+
+
+def test_time_freed_during_a_pass_still_goes_to_the_earliest_entry(service, anna, full_day, monkeypatch):
+    import bookings.waitlist as domain
+
+    first = join(service, email="first@example.com")
+    second = join(service, email="second@example.com")
+    real_load, calls = domain._load, []
+
+    def load_while_someone_cancels(entry, **kwargs):
+        calls.append(entry.pk)
+        if len(calls) == 2:  # another transaction frees 10:00 after the first entry was looked at
+            type(full_day[0]).objects.filter(pk=full_day[0].pk).update(status=AppointmentStatus.CANCELLED)
+        return real_load(entry, **kwargs)
+
+    monkeypatch.setattr(domain, "_load", load_while_someone_cancels)
+    (offer,) = offer_freed_times()
+    assert offer.entry == first and calls[:3] == [first.pk, second.pk, first.pk]  # started again
+    assert not second.offers.exists()
