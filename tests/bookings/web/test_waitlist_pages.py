@@ -106,7 +106,7 @@ def test_joining_shows_the_place_and_mails_the_link(client, service, anna, full_
     entry = WaitlistEntry.objects.get()
     assert response.redirect_chain[-1][0] == entry_path(entry)
     page = response.content.decode()
-    assert "You are on the waitlist" in page and "0 people joined before you" in page
+    assert "You are on the waitlist" in page and "you are first in line" in page
     assert [m.to for m in mailoutbox] == [["wait@example.com"]] and entry_path(entry) in mailoutbox[0].body
 
 
