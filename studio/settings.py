@@ -502,6 +502,9 @@ RATE_LIMITS = {
     "bookings:book_confirm": (20, 3600),
     "bookings:manage_move": (20, 3600),
     "bookings:manage_cancel": (10, 3600),
+    "bookings:waitlist_join": (10, 3600),  # each one sends an e-mail
+    "bookings:waitlist_hold": (20, 3600),
+    "bookings:waitlist_leave": (10, 3600),
     # Sign-in attempts from one address, whatever user names they try (django-axes locks each user name
     # and address pair after AXES_FAILURE_LIMIT; this is the ceiling across names, for a whole desk).
     "staff:login": (env_int("STAFF_SIGN_IN_LIMIT", 20), 15 * 60),
