@@ -487,8 +487,10 @@ PAGE_CACHE_IGNORED_MODELS = {
     "intake.clearance",
     "intake.healthaccesslog",
     "bookings.appointmentevent",
+    "bookings.waitlistentry",  # shown on no cached page
 }
-PAGE_CACHE_BOOKINGS_ONLY_MODELS = {"bookings.appointment"}
+# A waitlist hold takes its time out of the availability API like an appointment.
+PAGE_CACHE_BOOKINGS_ONLY_MODELS = {"bookings.appointment", "bookings.waitlistoffer"}
 # Rate limits (common/ratelimit.py): POSTs per client address to each URL name, per window of seconds.
 # Generous for people (a family booking together from one connection), tight for scripts.
 RATE_LIMIT = env_bool("RATE_LIMIT", True)
