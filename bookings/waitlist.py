@@ -385,6 +385,11 @@ def confirm_hold(*, offer: WaitlistOffer, now: datetime | None = None) -> Appoin
     with locked_transaction():
         lock_therapists(therapist_ids=[offer.therapist_id], rooms=entry.service.needs_room)
         locked = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
+        if locked.status == OfferStatus.BOOKED:  # a twin of this request (a double click) booked it
+            booked = WaitlistEntry.objects.select_related("appointment").get(pk=entry.pk).appointment
+            if booked is not None:
+                booked.resubmitted = True
+                return booked
         if locked.status != OfferStatus.HELD or locked.expires_at <= now:
             raise HoldExpired(expired_message(locked))
         # Closed first, so the booking below (for the holder only) no longer sees the hold as busy.

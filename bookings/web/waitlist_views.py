@@ -142,8 +142,10 @@ def leave(request: HttpRequest, token: str):
         place = open_entry_link(token)
     except LinkInvalid:
         return _not_found(request)
-    waitlist.leave_waitlist(entry=place)
-    messages.success(request, _("You have left the waitlist. We will not write about free times any more."))
+    if waitlist.leave_waitlist(entry=place).status == WaitlistStatus.LEFT:
+        messages.success(
+            request, _("You have left the waitlist. We will not write about free times any more.")
+        )
     return redirect(entry_path(place))
 
 

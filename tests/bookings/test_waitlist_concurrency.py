@@ -131,3 +131,20 @@ def test_a_cancellation_storm_offers_each_freed_time_exactly_once(service):
     freed = {(appointment.therapist_id, appointment.start) for appointment in booked}
     assert sorted((offer.therapist_id, offer.start) for offer in held) == sorted(freed)
     assert sorted(offer.entry_id for offer in held) == [entry.pk for entry in entries[:20]]
+
+
+def test_the_holder_confirming_twice_at_once_books_once(service):
+    anna = make_therapist("anna", services=[service], hours={soon().weekday(): [(time(10), time(11))]})
+    first = make_appointment(service=service, therapist=anna, start=at(soon(), "10:00"))
+    holder = join(service, "holder@example.com")
+    cancel_appointment(appointment=first, by="staff", notify=False)
+    offer = holder.offers.get()
+
+    def confirm():
+        fresh = WaitlistOffer.objects.select_related("entry__service__technique", "entry__appointment")
+        return confirm_hold(offer=fresh.get(pk=offer.pk))
+
+    booked, refused, errors = race([confirm, confirm])
+    assert (refused, errors) == ([], [])
+    assert len({appointment.pk for appointment in booked}) == 1
+    assert Appointment.objects.filter(client_email="holder@example.com").count() == 1
