@@ -258,11 +258,24 @@ def offer_freed_times(
 
 
 def _one_pass(*, therapist_id, day, now) -> tuple[list[WaitlistOffer], bool]:
-    """(offers made, True) or (offers made, False) when it must start again (see offer_freed_times)."""
+    """(offers made, True) or (offers made, False) when it must start again (see offer_freed_times).
+
+    The free times are worked out once per service and therapist asked for, over all those entries'
+    days, and again only after a hold has been made: a pass costs a few availability loads, not one
+    per entry (it holds the locks meanwhile).
+    """
     offers: list[WaitlistOffer] = []
     skipped: list[WaitlistEntry] = []
-    for entry in candidates(therapist_id=therapist_id, day=day, now=now):
-        slots = matching_slots(entry, _load(entry, now=now), exclude_starts=_offered_starts(entry))
+    entries = list(candidates(therapist_id=therapist_id, day=day, now=now))
+    free: dict[tuple, list[Slot]] = {}
+    for entry in entries:
+        key = (entry.service_id, entry.therapist_id)
+        if key not in free:
+            free[key] = _free_for_group(
+                [e for e in entries if (e.service_id, e.therapist_id) == key], now=now
+            )
+        offered = _offered_starts(entry)
+        slots = [slot for slot in free[key] if slot.start not in offered and suits(entry, slot.start)]
         if not slots:
             skipped.append(entry)
             continue
@@ -271,7 +284,21 @@ def _one_pass(*, therapist_id, day, now) -> tuple[list[WaitlistOffer], bool]:
         offer = offer_time(entry=entry, now=now)
         if offer is not None:
             offers.append(offer)
+        free.clear()  # a hold (or a time found taken) changes what is free
     return offers, True
+
+
+def _free_for_group(entries: list[WaitlistEntry], *, now: datetime) -> list[Slot]:
+    """The free slots for the entries' service and therapist, from their first first day to last last day."""
+    first = entries[0]
+    data = load_availability_data(
+        service=first.service,
+        first_day=min(entry.first_day for entry in entries),
+        last_day=max(entry.last_day for entry in entries),
+        therapist=first.therapist,
+        now=now,
+    )
+    return compute_slots(data)
 
 
 def _would_take(entry: WaitlistEntry, slot: Slot, service_id: int) -> bool:

@@ -372,17 +372,17 @@ def test_nothing_is_offered_before_the_commit(
 def test_time_freed_during_a_pass_still_goes_to_the_earliest_entry(service, anna, full_day, monkeypatch):
     import bookings.waitlist as domain
 
-    first = join(service, email="first@example.com")
-    second = join(service, email="second@example.com")
-    real_load, calls = domain._load, []
+    first = join(service, email="first@example.com", therapist=anna)
+    second = join(service, email="second@example.com")  # any therapist: looked at separately
+    real_load, calls = domain._free_for_group, []
 
-    def load_while_someone_cancels(entry, **kwargs):
-        calls.append(entry.pk)
+    def load_while_someone_cancels(entries, **kwargs):
+        calls.append(entries[0].pk)
         if len(calls) == 2:  # another transaction frees 10:00 after the first entry was looked at
             type(full_day[0]).objects.filter(pk=full_day[0].pk).update(status=AppointmentStatus.CANCELLED)
-        return real_load(entry, **kwargs)
+        return real_load(entries, **kwargs)
 
-    monkeypatch.setattr(domain, "_load", load_while_someone_cancels)
+    monkeypatch.setattr(domain, "_free_for_group", load_while_someone_cancels)
     (offer,) = offer_freed_times()
     assert offer.entry == first and calls[:3] == [first.pk, second.pk, first.pk]  # started again
     assert not second.offers.exists()
