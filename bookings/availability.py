@@ -6,7 +6,8 @@ Two steps, so that the rules are a pure function over plain data:
     slots = compute_slots(data)   # [Slot(start, end, therapist), ...] sorted by start
 
 `load_availability_data` runs at most six queries whatever the number of days or therapists
-(booking rules, working hours with their therapists, time off, closures, rooms, appointments);
+(booking rules, working hours with their therapists, time off, closures, rooms, appointments and
+unexpired waitlist holds in one UNION);
 `compute_slots` runs none. With `therapist=None` ("any therapist") the slots are merged: one per
 start time, with the therapist who would take it chosen fairly and deterministically (the one
 with the fewest minutes already booked that day, then the lowest id). `book_appointment` uses the
@@ -57,6 +58,7 @@ from bookings.models import (
     StudioClosure,
     Therapist,
     TimeOff,
+    WaitlistOffer,
     WorkingHours,
 )
 from common.dates import format_day
@@ -213,12 +215,16 @@ def _load_appointments(
     busy = busy.filter(Q(therapist_id__in=data.hours) | Q(room_id__in=data.room_ids))
     if exclude_id is not None:
         busy = busy.exclude(pk=exclude_id)
-    busy = busy.annotate(
-        start_s=EpochSeconds("start"), end_s=EpochSeconds("end"), blocked_s=EpochSeconds("blocked_until")
-    )
-    for therapist_id, room_id, start, end, blocked_until in busy.values_list(
-        "therapist_id", "room_id", "start_s", "end_s", "blocked_s"
-    ):
+    # A waitlist hold keeps its time from everyone (its holder books after closing it): same query.
+    held = WaitlistOffer.objects.blocking(data.now).overlapping(range_start, range_end).order_by()
+    held = held.filter(Q(therapist_id__in=data.hours) | Q(room_id__in=data.room_ids))
+    columns = ("therapist_id", "room_id", "start_s", "end_s", "blocked_s")
+    epochs = {"start_s": EpochSeconds("start"), "end_s": EpochSeconds("end")}
+    epochs["blocked_s"] = EpochSeconds("blocked_until")
+    busy = busy.annotate(**epochs).values_list(*columns)
+    for therapist_id, room_id, start, end, blocked_until in busy.union(
+        held.annotate(**epochs).values_list(*columns), all=True
+    ).order_by():
         if therapist_id in data.hours:
             data.appointments.setdefault(therapist_id, []).append((start, end, blocked_until))
         if room_id is not None:

@@ -51,6 +51,8 @@ Double booking (invariant 1) is prevented as `bookings.locking` describes: insid
 `locked_transaction()` the candidate therapists (and rooms) are locked, then availability is re-read
 with the same engine the client saw (`bookings.availability`), then the row is written.
 
+The waitlist (`bookings.waitlist`) is told of the time a cancellation or a move frees, after commit.
+
 E-mails: with `notify=True` (the default) each function queues its e-mail (`bookings.notifications`)
 to go out once the transaction commits, as pretix's order services do, so no view decides whether the
 client hears of a change; nothing goes out for a change that was rolled back. A resubmitted booking
@@ -102,6 +104,7 @@ from bookings.prepaid import PrepaidChoice, apply_choice, settle_attendance, set
 from bookings.pricing import price_after_move, price_with
 from bookings.rules import check_changeable, notice_for
 from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
+from bookings.waitlist_tasks import time_freed
 from common.locale import client_language
 from common.phones import INVALID as INVALID_PHONE
 from common.phones import InvalidPhone, to_e164
@@ -318,7 +321,9 @@ def reschedule_appointment(
         )
         chosen = _choose_therapist(data, therapist=wanted, start=new_start)
         gate_move(appointment=locked, new_start=new_start, by=by)  # R14: re-screened for the new day
+        freed = Appointment(therapist_id=locked.therapist_id, start=locked.start)
         _move(locked, service, new_start, chosen=chosen, data=data, by=by, user=user, now=now)
+        _free_for_waitlist(freed)  # the old time, after commit
     if notify:
         notify_rescheduled(locked)
     return locked
@@ -357,6 +362,7 @@ def cancel_appointment(
             details={"reason": reason},
             now=now,
         )
+        _free_for_waitlist(locked)
     if notify:
         notify_cancelled(locked)
     return locked
@@ -393,6 +399,12 @@ def mark_attendance(
 
 
 # --- Helpers ----------------------------------------------------------------------------------
+
+
+def _free_for_waitlist(appointment: Appointment) -> None:
+    """The waitlist is offered the appointment's time once this transaction commits (bookings.waitlist)."""
+    day = timezone.localtime(appointment.start, studio_zone()).date()
+    time_freed(therapist_id=appointment.therapist_id, day=day)
 
 
 def _iso(moment: datetime) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +39,8 @@ from bookings.booking import cancel_appointment
 from bookings.errors import BookingError
 from bookings.history import record_event
 from bookings.locking import constraint_name, lock_therapists, locked_transaction
-from bookings.models import Actor, Appointment, EventKind, Therapist
+from bookings.models import Actor, Appointment, EventKind, Therapist, TimeOff
+from bookings.waitlist_tasks import time_freed
 
 
 class ScheduleChangeError(BookingError):
@@ -133,6 +134,8 @@ def apply_change(
     try:
         with locked_transaction():
             _lock_schedule(therapist)
+            # Longer hours, shorter time off or closure may free time: the waitlist looks after commit.
+            time_freed(therapist_id=therapist.pk if therapist is not None else None)
             return _check_and_save(
                 save=save,
                 stranded=find_stranded(),
@@ -154,6 +157,20 @@ def apply_change(
         raise
     except BookingError as error:  # e.g. a lock wait timed out: nothing was saved
         raise ScheduleChangeError(str(error)) from error
+
+
+def remove_time_off(off: TimeOff) -> None:
+    """Delete a period of time off (nothing is stranded by that); the waitlist is offered the time."""
+    with transaction.atomic():
+        off.delete()
+        time_freed(therapist_id=off.therapist_id)
+
+
+def remove_closure(closure) -> None:
+    """Reopen the studio on a closure's days; the waitlist is offered the time."""
+    with transaction.atomic():
+        closure.delete()
+        time_freed()
 
 
 def _lock_schedule(therapist: Therapist | None) -> None:

@@ -3,7 +3,18 @@
 
 from django.urls import path
 
-from staff.views import appointments, auth, booking, clients, hours, prepaid, reports, schedule, sheet
+from staff.views import (
+    appointments,
+    auth,
+    booking,
+    clients,
+    hours,
+    prepaid,
+    reports,
+    schedule,
+    sheet,
+    waitlist,
+)
 
 app_name = "staff"
 
@@ -39,4 +50,7 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports.csv", reports.reports_csv, name="reports_csv"),
     path("audit/", reports.audit, name="audit"),
+    path("waitlist/", waitlist.waitlist, name="waitlist"),
+    path("waitlist/<int:pk>/", waitlist.waitlist_entry, name="waitlist_entry"),
+    path("waitlist/<int:pk>/offer/", waitlist.waitlist_offer, name="waitlist_offer"),
 ]

@@ -329,6 +329,7 @@ if LOG_FORMAT not in {"plain", "json"}:
 # path prefixes of the links whose last part is a token (tests check every <token> route is listed):
 LOG_MASKED_PATHS = (
     "/appointments/",
+    "/waitlist/",
     "/book/done/",
     "/intake/continue/",
     "/intake/result/",
@@ -424,6 +425,8 @@ DEMO_PORTRAITS = env_bool("DEMO_PORTRAITS", True)
 # in the admin (bookings.BookingPolicy). Here only the machinery: how long, on PostgreSQL, a
 # booking waits for a concurrent booking's row lock before it asks the client to try again.
 BOOKINGS_LOCK_TIMEOUT_SECONDS = env_int("BOOKINGS_LOCK_TIMEOUT_SECONDS", 10)
+# The waitlist: how long a freed time is held for the client it is offered to (bookings/waitlist.py).
+WAITLIST_HOLD_MINUTES = env_int("WAITLIST_HOLD_MINUTES", 30)
 # --- End of Bookings ------------------------------------------------------------------------
 
 # --- Intake ---------------------------------------------------------------------------------
@@ -523,8 +526,10 @@ PAGE_CACHE_IGNORED_MODELS = {
     "bookings.courseentry",
     "bookings.certificate",
     "bookings.certificateentry",
+    "bookings.waitlistentry",  # shown on no cached page
 }
-PAGE_CACHE_BOOKINGS_ONLY_MODELS = {"bookings.appointment"}
+# A waitlist hold takes its time out of the availability API like an appointment.
+PAGE_CACHE_BOOKINGS_ONLY_MODELS = {"bookings.appointment", "bookings.waitlistoffer"}
 # Rate limits (common/ratelimit.py): POSTs per client address to each URL name, per window of seconds.
 # Generous for people (a family booking together from one connection), tight for scripts.
 RATE_LIMIT = env_bool("RATE_LIMIT", True)
@@ -541,6 +546,9 @@ RATE_LIMITS = {
     "bookings:account_sign_in_request": (10, 3600),  # each one may send an e-mail
     "bookings:account_sign_in": (30, 3600),
     "bookings:account_delete": (10, 3600),
+    "bookings:waitlist_join": (10, 3600),  # each one sends an e-mail
+    "bookings:waitlist_hold": (20, 3600),
+    "bookings:waitlist_leave": (10, 3600),
     # Sign-in attempts from one address, whatever user names they try (django-axes locks each user name
     # and address pair after AXES_FAILURE_LIMIT; this is the ceiling across names, for a whole desk).
     "staff:login": (env_int("STAFF_SIGN_IN_LIMIT", 20), 15 * 60),

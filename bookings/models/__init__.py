@@ -4,7 +4,8 @@ One module per subject, every name exported here (`from bookings.models import S
 (money fields, levels, weekdays), `policy` (BookingPolicy), `services` (Service, ServicePrice), `team`
 (Therapist, WorkingHours, TimeOff, StudioClosure, Room), `appointments` (Appointment, AppointmentEvent),
 `prepaid` (CourseProduct, Course, CourseEntry, Certificate, CertificateEntry: courses of sessions and
-gift certificates with their ledgers; written only through `bookings.prepaid`).
+gift certificates with their ledgers; written only through `bookings.prepaid`);
+`waitlist` (WaitlistEntry, WaitlistOffer: see that module).
 
 What the other parts of the site need to know (the booking flow, the staff area):
 
@@ -88,9 +89,20 @@ from bookings.models.team import (
     WorkingHours,
     find_overlap,
 )
+from bookings.models.waitlist import (
+    DAY_PART_HOURS,
+    DayPart,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistEntryQuerySet,
+    WaitlistOffer,
+    WaitlistOfferQuerySet,
+    WaitlistStatus,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "DAY_PART_HOURS",
     "LEVEL_RANK",
     "MONEY",
     "Actor",
@@ -110,11 +122,13 @@ __all__ = [
     "CourseProduct",
     "CourseProductQuerySet",
     "CourseQuerySet",
+    "DayPart",
     "EventKind",
     "ImmutableEntry",
     "LedgerQuerySet",
     "Level",
     "PaymentMethod",
+    "OfferStatus",
     "Room",
     "RoomManager",
     "RoomQuerySet",
@@ -130,6 +144,11 @@ __all__ = [
     "TimeOff",
     "TimeOffQuerySet",
     "UsedSignInLink",
+    "WaitlistEntry",
+    "WaitlistEntryQuerySet",
+    "WaitlistOffer",
+    "WaitlistOfferQuerySet",
+    "WaitlistStatus",
     "WallClockRange",
     "Weekday",
     "WorkingHours",

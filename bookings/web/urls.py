@@ -9,6 +9,7 @@ from bookings.web import (
     technique_views,
     views,
     visit_views,
+    waitlist_views,
 )
 
 app_name = "bookings"
@@ -46,4 +47,9 @@ urlpatterns = [
     path("account/data/delete/", account_views.delete, name="account_delete"),
     # A gift certificate, from the signed link the buyer is e-mailed (bookings.certificate_links).
     path("certificates/<str:token>/", certificate_views.certificate, name="certificate"),
+    # The waitlist (bookings.waitlist): join, the client's place, a time held for them (signed links).
+    path("waitlist/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/hold/<str:token>/", waitlist_views.hold, name="waitlist_hold"),
+    path("waitlist/<str:token>/", waitlist_views.entry, name="waitlist_entry"),
+    path("waitlist/<str:token>/leave/", waitlist_views.leave, name="waitlist_leave"),
 ]

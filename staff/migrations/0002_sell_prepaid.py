@@ -13,7 +13,7 @@ def update_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("staff", "0001_roles"),
-        ("bookings", "0009_prepaid"),
+        ('bookings', '0012_prepaid'),
     ]
 
     operations = [migrations.RunPython(update_roles, migrations.RunPython.noop)]

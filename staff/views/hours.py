@@ -24,6 +24,8 @@ from staff.scheduling import (
     during_time_off,
     on_closed_days,
     outside_hours,
+    remove_closure,
+    remove_time_off,
 )
 
 EDIT = ("GET", "HEAD", "POST")
@@ -184,7 +186,7 @@ def time_off_delete(request, pk):
     """POST: remove a period of time off (nothing is stranded by that)."""
     off = get_object_or_404(TimeOff.objects.select_related("therapist"), pk=pk)
     slug = off.therapist.slug
-    off.delete()
+    remove_time_off(off)
     messages.success(request, _("Time off removed."))
     return redirect("staff:time_off", slug=slug)
 
@@ -221,6 +223,6 @@ def closures(request):
 @staff_view("manage_hours", methods=("POST",))
 def closure_delete(request, pk):
     """POST: reopen the studio on those days."""
-    get_object_or_404(StudioClosure, pk=pk).delete()
+    remove_closure(get_object_or_404(StudioClosure, pk=pk))
     messages.success(request, _("Closure removed."))
     return redirect("staff:closures")

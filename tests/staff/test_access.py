@@ -10,7 +10,16 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, reverse
 
-from bookings.models import Appointment, AppointmentEvent, Certificate, Course, StudioClosure, TimeOff
+from bookings.models import (
+    Appointment,
+    AppointmentEvent,
+    Certificate,
+    Course,
+    StudioClosure,
+    TimeOff,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from bookings.prepaid import sell_certificate
 from intake.models import HealthAccessLog
 from staff import urls as staff_urls
@@ -37,6 +46,7 @@ def post_data(studio):
         "closures": {},
         "time_off_delete": {},
         "closure_delete": {},
+        "waitlist_offer": {},  # no time chosen: the form's answer (400), nothing held
         "logout": {},
     }
 
@@ -72,6 +82,9 @@ RULES = {
     "reports": {"GET": (MANAGER, 200)},
     "reports_csv": {"GET": (MANAGER, 200)},
     "audit": {"GET": (MANAGER, 200)},
+    "waitlist": {"GET": (DESK, 200)},
+    "waitlist_entry": {"GET": (DESK, 200)},
+    "waitlist_offer": {"POST": (DESK, 400)},
 }
 CASES = [(name, method, role) for name, methods in RULES.items() for method in methods for role in ROLE_NAMES]
 
@@ -99,6 +112,8 @@ def url_for(name: str, studio, extras) -> str:
         kwargs["pk"] = {
             "time_off_delete": extras["time_off"].pk,
             "closure_delete": extras["closure"].pk,
+            "waitlist_entry": extras["entry"].pk,
+            "waitlist_offer": extras["entry"].pk,
         }.get(name, studio.appointment.pk)
     if "slug" in converters:
         kwargs["slug"] = studio.anna.slug
@@ -116,6 +131,7 @@ def snapshot():
         HealthAccessLog.objects.count(),
         list(Certificate.objects.values_list("code", "balance")),
         Course.objects.count(),
+        WaitlistOffer.objects.count(),
     )
 
 
@@ -127,6 +143,13 @@ def test_the_designed_answer_for_every_url_and_role(name, method, role, studio, 
             start_date=MONDAY.replace(month=12, day=30), end_date=MONDAY.replace(month=12, day=31)
         ),
         "certificate": sell_certificate(payment_method="cash", buyer_name="Vera", amount=Decimal("3000")),
+        "entry": WaitlistEntry.objects.create(
+            service=studio.service,
+            first_day=MONDAY,
+            last_day=MONDAY,
+            client_name="W",
+            client_email="w@example.com",
+        ),
     }
     client = login(studio.user(role))
     url = url_for(name, studio, extras)

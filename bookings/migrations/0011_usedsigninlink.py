@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0008_phone_e164'),
+        ('bookings', '0010_content_in_russian_and_english'),
     ]
 
     operations = [

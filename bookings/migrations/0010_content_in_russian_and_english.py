@@ -21,7 +21,7 @@ def copy_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0008_phone_e164'),
+        ('bookings', '0009_client_language'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0008_phone_e164'),
+        ('bookings', '0011_usedsigninlink'),
         ('reflexology', '0002_refine_content_models'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -23,7 +23,7 @@ def copy_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0006_phone_e164'),
+        ('intake', '0007_client_language'),
     ]
 
     operations = [

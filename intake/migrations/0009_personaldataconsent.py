@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0006_phone_e164'),
+        ('intake', '0008_content_in_russian_and_english'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
