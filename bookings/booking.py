@@ -61,13 +61,10 @@ client hears of a change; nothing goes out for a change that was rolled back. A 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +75,7 @@ from bookings.availability import (
     pick_room,
     studio_zone,
 )
+from bookings.client_details import ClientDetails, clean_client
 from bookings.errors import (
     BookingError,
     NotSuitable,
@@ -105,9 +103,6 @@ from bookings.pricing import price_after_move, price_with
 from bookings.rules import check_changeable, notice_for
 from bookings.screening_gate import OVERRIDE_PERMISSION, check_screening, gate_booking, gate_move
 from bookings.waitlist_tasks import time_freed
-from common.locale import client_language
-from common.phones import INVALID as INVALID_PHONE
-from common.phones import InvalidPhone, to_e164
 
 # Re-exported: callers import the errors and the screening check from here.
 __all__ = [
@@ -122,14 +117,6 @@ __all__ = [
     "mark_attendance",
     "reschedule_appointment",
 ]
-
-
-@dataclass(frozen=True)
-class _ClientDetails:
-    name: str
-    email: str
-    phone: str
-    language: str
 
 
 # --- Public functions -------------------------------------------------------------------------
@@ -155,14 +142,12 @@ def book_appointment(
     language: str = "",
 ) -> Appointment:
     """Book `service` at `start` (aware) with `therapist`, or with whoever is free (`therapist=None`).
-    `idempotency_key`: a resubmitted form returns the first submission's appointment, `resubmitted`
-    (only a new one is e-mailed). `user`: the staff member booking; `override_reason`: see above;
-    `expected_price`: the price shown (else PriceChanged); `prepaid`: the course or certificate that
-    pays (PrepaidRefused books nothing); `language`: see _default_language. Raises BookingError and its
-    subclasses."""
+    `idempotency_key`: a resubmitted form returns the first one's appointment (only a new one is e-mailed);
+    `user`: the staff member booking; `override_reason`: see above; `expected_price`: the price shown (else
+    PriceChanged); `prepaid`: what pays (PrepaidRefused books nothing); `language`: see clean_client."""
     _require_aware(start), _check_source(source)
     now = now or timezone.now()
-    client = _clean_client(client_name, client_email, client_phone, language or _default_language(source))
+    client = clean_client(client_name, client_email, client_phone, language=language, source=source)
     gate = gate_booking(  # invariant 3 and 7, R12-R14: bookings/screening_gate.py
         technique=service.technique,
         start=start,
@@ -430,29 +415,6 @@ def _check_actor(by: str) -> None:
         raise ValueError(f"unknown actor {by!r}")
 
 
-def _clean_client(name: str, email: str, phone: str, language: str) -> _ClientDetails:
-    name, email, phone = (name or "").strip(), (email or "").strip(), (phone or "").strip()
-    if not name:
-        raise BookingError(_("Please tell us your name."))
-    if len(name) > 150:
-        raise BookingError(_("Please shorten your name to 150 characters."))
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise BookingError(
-            _("Please enter a valid e-mail address, so that we can send your booking.")
-        ) from None
-    if len(phone) > 40:
-        raise BookingError(_("Please enter a shorter phone number."))
-    try:
-        phone = to_e164(phone)  # stored in E.164 (common/phones.py)
-    except InvalidPhone:
-        raise BookingError(str(INVALID_PHONE)) from None
-    if language not in dict(settings.LANGUAGES):
-        raise BookingError(_("Please choose one of the languages we write in."))
-    return _ClientDetails(name=name, email=email, phone=phone, language=language)
-
-
 def _check_gives(therapist: Therapist | None, service: Service) -> None:
     """SlotUnavailable if a named therapist does not perform `service`."""
     if therapist is not None and not therapist.services.filter(pk=service.pk).exists():
@@ -514,13 +476,8 @@ def _resubmitted(
     return earlier
 
 
-def _default_language(source: str) -> str:
-    """An online booking is in the client's page's language; the desk books in the site's default."""
-    return client_language() if source == AppointmentSource.ONLINE else settings.LANGUAGE_CODE
-
-
 def _new_appointment(
-    service: Service, start: datetime, client: _ClientDetails, *, chosen: Therapist, data: AvailabilityData
+    service: Service, start: datetime, client: ClientDetails, *, chosen: Therapist, data: AvailabilityData
 ) -> Appointment:
     """The appointment row (unsaved): the times, the room, and the price copied from the list."""
     appointment = Appointment(

@@ -43,12 +43,14 @@ from bookings.availability import (
     pick_room,
     studio_zone,
 )
-from bookings.booking import _clean_client, book_appointment
+from bookings.booking import book_appointment
+from bookings.client_details import clean_client
 from bookings.errors import BookingError, SlotUnavailable
 from bookings.locking import lock_therapists, locked_transaction
 from bookings.models import (
     DAY_PART_HOURS,
     Appointment,
+    AppointmentSource,
     BookingPolicy,
     DayPart,
     OfferStatus,
@@ -99,7 +101,7 @@ def join_waitlist(
 ) -> WaitlistEntry:
     """Put a client on the waitlist for `service`; e-mail them the link to their place (after commit)."""
     now = now or timezone.now()
-    client = _clean_client(client_name, client_email, client_phone)
+    client = clean_client(client_name, client_email, client_phone, language="", source=AppointmentSource.ONLINE)
     parts = _clean_parts(parts, earliest, latest)
     first_day, last_day = _clean_range(first_day, last_day, now=now)
     if not service.active or not service.technique.published:
@@ -126,6 +128,7 @@ def join_waitlist(
             client_name=client.name,
             client_email=client.email,
             client_phone=client.phone,
+            language=client.language,
             questionnaire=questionnaire,
             created_at=now,
         )
@@ -430,6 +433,7 @@ def confirm_hold(*, offer: WaitlistOffer, now: datetime | None = None) -> Appoin
             client_phone=entry.client_phone,
             therapist=locked.therapist,
             questionnaire=entry.questionnaire,
+            language=entry.language,
             now=now,
         )
         if entry.therapist_id is None:  # the client asked for anyone; the hold named who was free
