@@ -101,7 +101,9 @@ def join_waitlist(
 ) -> WaitlistEntry:
     """Put a client on the waitlist for `service`; e-mail them the link to their place (after commit)."""
     now = now or timezone.now()
-    client = clean_client(client_name, client_email, client_phone, language="", source=AppointmentSource.ONLINE)
+    client = clean_client(
+        client_name, client_email, client_phone, language="", source=AppointmentSource.ONLINE
+    )
     parts = _clean_parts(parts, earliest, latest)
     first_day, last_day = _clean_range(first_day, last_day, now=now)
     if not service.active or not service.technique.published:
