@@ -6,6 +6,8 @@ one `bookings.prepaid` function; its refusal (`PrepaidRefused`) goes onto the fo
 was typed, and nothing is sold or spent. A sale redirects (post/redirect/get).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -34,8 +36,12 @@ GET_POST = ("GET", "HEAD", "POST")
 PREFILL = ("client_name", "client_email", "client_phone")
 
 
+def _courses_url(query: str) -> str:
+    return reverse("staff:prepaid_courses") + "?" + urlencode({"q": query})
+
+
 def _lookup_url(code: str) -> str:
-    return reverse("staff:prepaid_certificates") + "?" + f"code={code}"
+    return reverse("staff:prepaid_certificates") + "?" + urlencode({"code": code})
 
 
 @staff_view("sell_prepaid", methods=GET_POST)
@@ -55,7 +61,7 @@ def sell_course_page(request):
                     request,
                     _("Sold: %(course)s for %(name)s.") % {"course": course.name, "name": course.client_name},
                 )
-                return redirect(reverse("staff:prepaid_courses") + "?" + f"q={course.client_email}")
+                return redirect(_courses_url(course.client_email))
     else:
         form = SellCourseForm(initial={key: request.GET[key] for key in PREFILL if key in request.GET})
     context = {
