@@ -17,6 +17,7 @@
     settle_attendance(*, appointment, user=None, now)       inside mark_attendance
     paid_with(appointment) -> Prepaid                        what an appointment was paid with
     prefetch_payments(appointments)                          its entries for paid_with, in two queries
+    payment_note(appointment) -> str                         "" or what paid it, for the e-mails
     course_offers() -> list[CourseOffer]                     the courses on sale, for /prices/ (one query)
     new_code() / normalise_code(typed) / normalise_email(email)
 
@@ -340,6 +341,25 @@ def paid_with(appointment: Appointment) -> Prepaid:
                 due_at_studio=max(ZERO, appointment.price - covers),
             )
     return Prepaid(due_at_studio=appointment.price)
+
+
+def payment_note(appointment: Appointment) -> str:
+    """What paid `appointment`, in words for the e-mails ("" when it is paid at the studio)."""
+    prefetch_payments([appointment])
+    paid = paid_with(appointment)
+    if paid.course is not None:
+        return _("your course “%(name)s” (%(left)s of %(total)s left)") % {
+            "name": paid.course.name,
+            "left": paid.course.sessions_left,
+            "total": paid.course.sessions_total,
+        }
+    if paid.certificate is None:
+        return ""
+    values = {"covers": format_money(paid.covers, appointment.currency)}
+    if not paid.due_at_studio:
+        return _("a gift certificate, %(covers)s") % values
+    values["rest"] = format_money(paid.due_at_studio, appointment.currency)
+    return _("a gift certificate, %(covers)s; the rest, %(rest)s, is paid at the studio") % values
 
 
 # --- Spending (inside the booking functions' transactions) ------------------------------------

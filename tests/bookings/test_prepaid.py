@@ -525,3 +525,27 @@ def test_the_desk_pays_a_booked_session_with_a_certificate(studio, now, desk):
     assert (entry.amount, entry.covers) == (Decimal("-1000.00"), Decimal("1000.00"))
     paid = paid_with(Appointment.objects.get(pk=appointment.pk))
     assert paid.due_at_studio == Decimal("1500.00")
+
+
+def test_the_confirmation_email_says_what_paid(
+    studio, now, desk, mailoutbox, django_capture_on_commit_callbacks
+):
+    course = sell(studio, now, desk)
+    certificate = gift(studio, now, "1000")
+    with django_capture_on_commit_callbacks(execute=True):
+        book(studio, now, prepaid=PrepaidChoice(course_id=course.pk))
+        book(
+            studio,
+            now,
+            start="12:00",
+            email="olga@example.com",
+            prepaid=PrepaidChoice(certificate_code=certificate.code),
+        )
+        book(studio, now, start="14:00", email="ivan@example.com")
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    assert "Paid with: your course “Five classical” (4 of 5 left)" in bodies["maria@example.com"]
+    assert (
+        "Paid with: a gift certificate, 1\xa0000\xa0₽; the rest, 1\xa0500\xa0₽, is paid at the studio"
+        in bodies["olga@example.com"]
+    )
+    assert "Paid with" not in bodies["ivan@example.com"]
