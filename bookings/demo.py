@@ -24,6 +24,7 @@ from bookings.errors import BookingError
 from bookings.models import (
     Appointment,
     AppointmentStatus,
+    CourseProduct,
     Level,
     Room,
     Service,
@@ -285,6 +286,7 @@ def build_demo(stdout) -> None:
         for order, (slug, name) in enumerate(ROOMS):
             Room.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
         services = _services(techniques)
+        _course_products(services)
         therapists = _therapists(services)
         _time_off_and_closures(therapists)
     stdout.write(f"bookings: {len(ROOMS)} rooms, {len(services)} services, {len(therapists)} therapists.")
@@ -336,6 +338,23 @@ def _services(techniques) -> dict[str, Service]:
             )
         services[service.slug] = service
     return services
+
+
+# Courses of sessions on /prices/: (service slug, sessions, discount, name).
+COURSES = [
+    ("classical-60", 5, Decimal("0.10"), "Five classical sessions"),
+    ("reflexology-60", 10, Decimal("0.15"), "Ten reflexology sessions"),
+]
+
+
+def _course_products(services) -> None:
+    for order, (slug, sessions, discount, name) in enumerate(COURSES):
+        service = services.get(slug)
+        if service is not None:
+            price = _round_price(service.price * sessions * (1 - discount))
+            CourseProduct.objects.get_or_create(
+                name=name, defaults={"service": service, "sessions": sessions, "price": price, "order": order}
+            )
 
 
 def _therapists(services) -> list[Therapist]:

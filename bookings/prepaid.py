@@ -16,6 +16,8 @@
     settle_cancellation(*, appointment, by, user=None, now, policy=None)   inside cancel_appointment
     settle_attendance(*, appointment, user=None, now)       inside mark_attendance
     paid_with(appointment) -> Prepaid                        what an appointment was paid with
+    prefetch_payments(appointments)                          its entries for paid_with, in two queries
+    payment_note(appointment) -> str                         "" or what paid it, for the e-mails
     course_offers() -> list[CourseOffer]                     the courses on sale, for /prices/ (one query)
     new_code() / normalise_code(typed) / normalise_email(email)
 
@@ -45,7 +47,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -55,6 +57,7 @@ from bookings.errors import PrepaidRefused
 from bookings.models import (
     Actor,
     Appointment,
+    AppointmentStatus,
     BookingPolicy,
     Certificate,
     CertificateEntry,
@@ -314,6 +317,15 @@ def quote_certificate(certificate: Certificate, *, service: Service, price: Deci
     )
 
 
+def prefetch_payments(appointments) -> None:
+    """Fetch the ledger entries `paid_with` reads for `appointments`, in two queries however many."""
+    prefetch_related_objects(
+        list(appointments),
+        Prefetch("course_entries", queryset=CourseEntry.objects.select_related("course")),
+        Prefetch("certificate_entries", queryset=CertificateEntry.objects.select_related("certificate")),
+    )
+
+
 def paid_with(appointment: Appointment) -> Prepaid:
     """What `appointment` was paid with. Reads `course_entries` and `certificate_entries` with
     `.all()`: prefetch them (with their course / certificate) for a list of appointments."""
@@ -329,6 +341,25 @@ def paid_with(appointment: Appointment) -> Prepaid:
                 due_at_studio=max(ZERO, appointment.price - covers),
             )
     return Prepaid(due_at_studio=appointment.price)
+
+
+def payment_note(appointment: Appointment) -> str:
+    """What paid `appointment`, in words for the e-mails ("" when it is paid at the studio)."""
+    prefetch_payments([appointment])
+    paid = paid_with(appointment)
+    if paid.course is not None:
+        return _("your course “%(name)s” (%(left)s of %(total)s left)") % {
+            "name": paid.course.name,
+            "left": paid.course.sessions_left,
+            "total": paid.course.sessions_total,
+        }
+    if paid.certificate is None:
+        return ""
+    values = {"covers": format_money(paid.covers, appointment.currency)}
+    if not paid.due_at_studio:
+        return _("a gift certificate, %(covers)s") % values
+    values["rest"] = format_money(paid.due_at_studio, appointment.currency)
+    return _("a gift certificate, %(covers)s; the rest, %(rest)s, is paid at the studio") % values
 
 
 # --- Spending (inside the booking functions' transactions) ------------------------------------
@@ -354,6 +385,7 @@ def reserve_course_session(
 
     Must run in a transaction (the booking's). PrepaidRefused if the course is not the client's
     (e-mail), is for another service, has expired by the session's day, or has no session left."""
+    _check_payable(appointment)
     course = Course.objects.select_for_update().filter(pk=course_id).first()
     if course is None or course.client_email != normalise_email(appointment.client_email):
         raise PrepaidRefused(_("This course is not registered to your e-mail address."))
@@ -394,6 +426,8 @@ def redeem_certificate(
     balance may not go below zero (database constraint)."""
     now = now or timezone.now()
     with transaction.atomic():
+        if appointment is not None:
+            _check_payable(appointment)
         found = find_certificate(code, on=_local_date(appointment.start if appointment else now))
         certificate = (
             Certificate.objects.select_for_update(of=("self",)).select_related("service").get(pk=found.pk)
@@ -518,6 +552,18 @@ def _debit_for(
             % {"balance": format_money(certificate.balance)}
         )
     return debit, None
+
+
+def _check_payable(appointment: Appointment) -> None:
+    """PrepaidRefused for a cancelled session, or one a course or certificate already pays."""
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise PrepaidRefused(_("This session was cancelled."))
+    course_paid = CourseEntry.objects.filter(appointment=appointment, kind=CourseEntryKind.RESERVE)
+    certificate_paid = CertificateEntry.objects.filter(
+        appointment=appointment, kind=CertificateEntryKind.REDEEM
+    )
+    if course_paid.exists() or certificate_paid.exists():
+        raise PrepaidRefused(_("This session is already paid with a course or a gift certificate."))
 
 
 def _check_certificate_usable(certificate: Certificate, on: date) -> None:

@@ -26,6 +26,7 @@ from bookings.ics import Method, appointment_calendar, calendar_filename
 from bookings.links import absolute, manage_url
 from bookings.models import Actor, Appointment, AppointmentStatus, BookingPolicy, EventKind
 from bookings.money import format_money
+from bookings.prepaid import payment_note
 from bookings.rules import change_deadline
 from bookings.screening_gate import questionnaire_link
 from common.dates import when as format_when
@@ -54,6 +55,7 @@ def _context(appointment: Appointment) -> dict:
         "when": when(appointment.start),
         "minutes": appointment.service.duration_minutes,
         "price": format_money(appointment.price, appointment.currency),
+        "paid": payment_note(appointment),  # a course or a gift certificate (bookings.prepaid)
         "manage_url": manage_url(appointment),
         "book_url": absolute(reverse("bookings:book")),
         "address": settings.STUDIO_ADDRESS,

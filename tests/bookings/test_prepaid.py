@@ -33,6 +33,7 @@ from bookings.prepaid import (
     paid_with,
     quote_certificate,
     redeem_certificate,
+    reserve_course_session,
     sell_certificate,
     sell_course,
     usable_courses,
@@ -497,3 +498,54 @@ def test_a_long_mixed_history_still_sums_to_the_balance(studio, now, desk):
     assert ledger_matches(course) and course.sessions_left == 10 - 3 + 1
     assert certificate_ledger_matches(certificate)
     assert certificate.balance == Decimal("9000") - 3 * Decimal("2500") + Decimal("2500")
+
+
+def test_a_session_is_paid_once_and_never_after_it_was_cancelled(studio, now, desk):
+    course = sell(studio, now, desk)
+    certificate = gift(studio, now, "5000")
+    appointment = book(studio, now, prepaid=PrepaidChoice(course_id=course.pk))
+    with pytest.raises(PrepaidRefused, match="already paid"):
+        redeem_certificate(code=certificate.code, appointment=appointment, by="staff", user=desk, now=now)
+    with pytest.raises(PrepaidRefused, match="already paid"), transaction.atomic():
+        reserve_course_session(course_id=course.pk, appointment=appointment, by="staff", now=now)
+    other = book(studio, now, start="12:00")
+    cancel_appointment(appointment=other, now=now)
+    with pytest.raises(PrepaidRefused, match="was cancelled"):
+        redeem_certificate(
+            code=certificate.code, appointment=Appointment.objects.get(pk=other.pk), by="staff", now=now
+        )
+    assert ledger_matches(course) and course.sessions_left == 4
+    assert certificate_ledger_matches(certificate) and certificate.balance == Decimal("5000.00")
+
+
+def test_the_desk_pays_a_booked_session_with_a_certificate(studio, now, desk):
+    certificate = gift(studio, now, "1000")
+    appointment = book(studio, now)
+    entry = redeem_certificate(code=certificate.code, appointment=appointment, by="staff", user=desk, now=now)
+    assert (entry.amount, entry.covers) == (Decimal("-1000.00"), Decimal("1000.00"))
+    paid = paid_with(Appointment.objects.get(pk=appointment.pk))
+    assert paid.due_at_studio == Decimal("1500.00")
+
+
+def test_the_confirmation_email_says_what_paid(
+    studio, now, desk, mailoutbox, django_capture_on_commit_callbacks
+):
+    course = sell(studio, now, desk)
+    certificate = gift(studio, now, "1000")
+    with django_capture_on_commit_callbacks(execute=True):
+        book(studio, now, prepaid=PrepaidChoice(course_id=course.pk))
+        book(
+            studio,
+            now,
+            start="12:00",
+            email="olga@example.com",
+            prepaid=PrepaidChoice(certificate_code=certificate.code),
+        )
+        book(studio, now, start="14:00", email="ivan@example.com")
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    assert "Paid with: your course “Five classical” (4 of 5 left)" in bodies["maria@example.com"]
+    assert (
+        "Paid with: a gift certificate, 1\xa0000\xa0₽; the rest, 1\xa0500\xa0₽, is paid at the studio"
+        in bodies["olga@example.com"]
+    )
+    assert "Paid with" not in bodies["ivan@example.com"]

@@ -86,6 +86,9 @@ def test_the_summary_offers_the_clients_course_and_booking_with_it_reserves_a_se
     appointment = Appointment.objects.get()
     assert left(course) == 4
     assert course.entries.last().appointment == appointment
+    done = html(client.get(response.url))
+    assert "Your course “Five classical”: 4 sessions left on it" in done
+    assert "paid at the studio" not in done
 
     cancel = client.post(manage_path(appointment, "cancel/"), {"reason": ""})
     assert cancel.status_code in (200, 302)
@@ -150,6 +153,8 @@ def test_checking_a_certificate_worth_less_says_the_rest_is_paid_at_the_studio(c
     assert booked.status_code == 302
     certificate.refresh_from_db()
     assert certificate.balance == Decimal("0.00")
+    done = html(client.get(booked.url))
+    assert "A gift certificate, 1\xa0000\xa0₽; the rest, 1\xa0500\xa0₽, is paid at the studio" in done
     entry = certificate.entries.last()
     assert (entry.kind, entry.covers, entry.appointment) == (
         "redeem",
@@ -284,3 +289,22 @@ def test_prices_show_courses_beside_the_single_sessions_with_the_saving(
         CourseProduct.objects.create(name=f"More {i}", service=studio["service"], sessions=5, price="11500")
     with django_assert_num_queries(5):
         client.get("/prices/")
+
+
+def test_the_manage_page_shows_what_paid_in_a_pinned_flat_number_of_queries(
+    client, studio, ten_o_clock, course, django_assert_num_queries
+):
+    from bookings.prepaid import PrepaidChoice
+    from tests.bookings.web.flow_support import book
+
+    plain = book(studio, start=ten_o_clock, therapist=studio["anna"])
+    paid = book(
+        studio, start=at(studio["day"], "12:00"), therapist=studio["anna"], prepaid=PrepaidChoice(course.pk)
+    )
+    counts = []
+    for appointment in (plain, paid):
+        with django_assert_num_queries(4) as captured:
+            page = html(client.get(manage_path(appointment)))
+        counts.append(len(captured))
+    assert "Your course “Five classical”: 4 sessions left on it" in page
+    assert counts == [4, 4]
