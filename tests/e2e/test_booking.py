@@ -83,7 +83,7 @@ def choose_a_time(page, *, therapist=None):
 def give_details(page, email):
     expect(page.get_by_text("Step 3 of 5")).to_be_visible()
     page.get_by_label("Your name").fill("Maria Client")
-    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("E-mail", exact=True).fill(email)
     page.get_by_label("Phone (optional)").fill("+7 900 123-45-67")
     page.locator("#id_consent_personal_data").check()
     page.get_by_role("button", name="Continue").click()

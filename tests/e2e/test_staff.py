@@ -74,6 +74,7 @@ def test_a_phone_booking_from_the_desk_to_the_report(live_server, page, console_
     page.get_by_label("Phone").fill("+7 900 555-00-11")
     page.get_by_label("E-mail").fill("phoebe@example.com")
     page.get_by_label("E-mail").press("Tab")
+    page.get_by_label("Consent to the processing of personal data").select_option("phone")
     expect(page.locator("label.slot .slot-who").first).to_have_text("Anna Example")
     expect(page.locator("input[name=start]:checked")).to_have_count(1)
     lookup = page.locator("#questionnaire-panel")

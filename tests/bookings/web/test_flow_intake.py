@@ -28,7 +28,13 @@ def studio(content, set_policy):
 def through_details(client, service, start):
     token = slot_token(service, start)
     response = client.post(
-        "/book/details/", {"slot": token, "client_name": "Anna Example", "client_email": "anna@example.com"}
+        "/book/details/",
+        {
+            "slot": token,
+            "client_name": "Anna Example",
+            "client_email": "anna@example.com",
+            "consent_personal_data": "on",
+        },
     )
     assert response.status_code == 302 and response.url.startswith("/intake/?next=")
     return token, response.url
