@@ -617,9 +617,7 @@ def test_a_price_change_is_shown_before_anything_is_booked(client, studio, ten_o
     response = client.post(CONFIRM, {"confirmation": confirmation})
 
     assert response.status_code == 409
-    assert "The price of this session has changed since you looked: it now costs ₽2,700" in html(
-        response
-    )
+    assert "The price of this session has changed since you looked: it now costs ₽2,700" in html(response)
     assert Appointment.objects.count() == 0
     fresh = re.search(r'name="confirmation" value="([^"]+)"', html(response)).group(1)
     assert client.post(CONFIRM, {"confirmation": fresh}).status_code == 302
