@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from bookings.accounts import email_pseudonym, normalise_email
 from bookings.errors import BookingError
-from bookings.models import Appointment, AppointmentEvent, EventKind
+from bookings.models import Appointment, AppointmentEvent, Certificate, Course, EventKind, WaitlistEntry
 from common.logging import log_event
 from intake.consents import consent_text
 from intake.models import PersonalDataConsent
@@ -168,6 +168,20 @@ def _anonymise_appointments(email: str, at: datetime.datetime) -> int:
     )
 
 
+def _anonymise_courses(email: str, at: datetime.datetime) -> int:
+    """A course is a sale the accounts keep (its ledger too); the buyer's details go."""
+    rows = Course.objects.filter(client_email__iexact=email)
+    return rows.update(client_name=ANONYMOUS_NAME, client_email="", client_phone="")
+
+
+def _anonymise_certificates(email: str, at: datetime.datetime) -> int:
+    """A gift certificate stays valid for whoever holds its code; the buyer's details and message go."""
+    rows = Certificate.objects.filter(buyer_email__iexact=email)
+    return rows.update(
+        buyer_name=ANONYMOUS_NAME, buyer_email="", buyer_phone="", recipient_name="", message=""
+    )
+
+
 def _erase_questionnaires(email: str, at: datetime.datetime) -> int:
     deleted, anonymised = erase_for_email(email, at=at)
     return deleted + anonymised
@@ -186,6 +200,9 @@ ERASURE: dict[str, Callable[[str, datetime.datetime], int]] = {
     "bookings.Appointment": _anonymise_appointments,
     "intake.Questionnaire": _erase_questionnaires,
     "intake.PersonalDataConsent": _delete(PersonalDataConsent),
+    "bookings.Course": _anonymise_courses,
+    "bookings.Certificate": _anonymise_certificates,
+    "bookings.WaitlistEntry": _delete(WaitlistEntry),  # its offers go with it
 }
 
 
@@ -211,6 +228,13 @@ def erase_personal_data(*, email: str, now: datetime.datetime | None = None) -> 
                 _(
                     "You have a session to come. Please cancel it first (or call us), and then delete "
                     "your data: until then we need your details to hold it."
+                )
+            )
+        if Course.objects.usable(timezone.localdate(at)).filter(client_email__iexact=email).exists():
+            raise BookingError(
+                _(
+                    "You still have sessions left on a course. Please use them first (or call us), and "
+                    "then delete your data: until then we need your details to let you book with it."
                 )
             )
         for holder in holders():

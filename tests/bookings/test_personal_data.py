@@ -2,6 +2,7 @@
 consent is recorded on its own at online booking, in the questionnaire and at the desk."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -11,8 +12,18 @@ from django.utils import timezone
 from bookings.booking import cancel_appointment
 from bookings.errors import BookingError
 from bookings.history import record_event
-from bookings.models import Actor, Appointment, AppointmentEvent, AppointmentStatus, EventKind
+from bookings.models import (
+    Actor,
+    Appointment,
+    AppointmentEvent,
+    AppointmentStatus,
+    Course,
+    CourseProduct,
+    EventKind,
+    WaitlistEntry,
+)
 from bookings.personal_data import ERASURE, EXCLUDED, erase_personal_data, export_personal_data, holders
+from bookings.prepaid import sell_certificate, sell_course
 from intake.consents import CURRENT_VERSION, record_consent
 from intake.models import Clearance, ConsentSource, PersonalDataConsent, Questionnaire
 from tests.bookings.factories import make_appointment, make_questionnaire
@@ -148,6 +159,47 @@ def test_erasure_waits_for_sessions_to_come(studio):
     with pytest.raises(BookingError, match="session to come"):
         erase_personal_data(email="anna@example.com")
     assert Questionnaire.objects.filter(client_email="anna@example.com").exists()
+
+
+def _course(studio, email, *, sessions_left):
+    product = CourseProduct.objects.create(name="Five", service=studio["service"], sessions=5, price="11000")
+    course = sell_course(product=product, client_name="Anna", client_email=email, payment_method="cash")
+    Course.objects.filter(pk=course.pk).update(sessions_left=sessions_left)  # as if used up by bookings
+    return course
+
+
+def test_erasure_keeps_courses_certificates_as_sales_and_forgets_the_buyer_and_the_waitlist(studio):
+    email = "anna@example.com"
+    course = _course(studio, email, sessions_left=0)
+    certificate = sell_certificate(
+        payment_method="card",
+        buyer_name="Anna",
+        buyer_email=email,
+        recipient_name="Vera",
+        message="Hi",
+        amount=Decimal("3000"),
+    )
+    WaitlistEntry.objects.create(
+        service=studio["service"],
+        first_day=timezone.localdate(),
+        last_day=timezone.localdate(),
+        client_name="Anna",
+        client_email=email,
+    )
+    erase_personal_data(email=email)
+    course.refresh_from_db()
+    certificate.refresh_from_db()
+    assert (course.client_name, course.client_email, course.price) == ("—", "", Decimal("11000.00"))
+    assert (certificate.buyer_name, certificate.buyer_email, certificate.recipient_name) == ("—", "", "")
+    assert (certificate.message, certificate.balance) == ("", Decimal("3000.00"))
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_erasure_waits_for_a_course_with_sessions_left(studio):
+    _course(studio, "anna@example.com", sessions_left=2)
+    with pytest.raises(BookingError, match="sessions left on a course"):
+        erase_personal_data(email="anna@example.com")
+    assert Course.objects.filter(client_email="anna@example.com").exists()
 
 
 # --- Consent, recorded on its own ----------------------------------------------------------------
