@@ -435,7 +435,7 @@ def test_the_desk_takes_part_of_a_certificate(studio, now, desk):
     )
     assert entry.amount == Decimal("-400.10") and entry.user == desk
     assert certificate_ledger_matches(certificate) and certificate.balance == Decimal("599.90")
-    with pytest.raises(PrepaidRefused, match="Only 599,90"):
+    with pytest.raises(PrepaidRefused, match="Only ₽599.90"):
         redeem_certificate(code=certificate.code, amount=Decimal("600"), by="staff", now=now)
     for bad in (Decimal("0"), Decimal("-1")):
         with pytest.raises(PrepaidRefused, match="greater than zero"):
@@ -545,7 +545,7 @@ def test_the_confirmation_email_says_what_paid(
     bodies = {message.to[0]: message.body for message in mailoutbox}
     assert "Paid with: your course “Five classical” (4 of 5 left)" in bodies["maria@example.com"]
     assert (
-        "Paid with: a gift certificate, 1\xa0000\xa0₽; the rest, 1\xa0500\xa0₽, is paid at the studio"
+        "Paid with: a gift certificate, ₽1,000; the rest, ₽1,500, is paid at the studio"
         in bodies["olga@example.com"]
     )
     assert "Paid with" not in bodies["ivan@example.com"]
