@@ -1,6 +1,7 @@
 """Data loaded once per module for the database tests (tests/conftest.py and the apps' own conftests)."""
 
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 
 
 def quietly(*args, **kwargs) -> None:
@@ -23,7 +25,7 @@ def quietly(*args, **kwargs) -> None:
 # browser test). `replayed(command)` runs the real command the first time in a process and records the
 # rows it added; the next times, when the tables it wrote to and the tables those rows refer to are
 # exactly as they were before that first run (row for row), it inserts the same rows again with one
-# bulk INSERT per table instead (no model save(), as loaddata's raw saves). Otherwise, and for a command
+# bulk INSERT per table instead (raw, no model save(), as loaddata saves). Otherwise, and for a command
 # that changed or deleted a row that was already there, it runs the real command again. The command
 # itself is tested by calling it (tests/studio/test_load_content.py and others), never through this.
 
@@ -53,10 +55,13 @@ class Recording:
     def replay(self, alias: str) -> None:
         with transaction.atomic(using=alias):
             for model, rows in self.added.items():
-                names = [field.attname for field in model._meta.concrete_fields]
-                model._base_manager.using(alias).bulk_create(
-                    model(**dict(zip(names, row, strict=True))) for row in rows
-                )
+                fields = model._meta.concrete_fields
+                names = [field.attname for field in fields]
+                objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
+                size = connections[alias].ops.bulk_batch_size(fields, objects) or len(objects)
+                for start in range(0, len(objects), size):
+                    # raw: the values as recorded (no auto_now stamping), as loaddata's raw saves.
+                    model._base_manager.using(alias)._insert(objects[start : start + size], fields, raw=True)
             # PostgreSQL: explicit primary keys do not move the sequences on; as loaddata does.
             statements = connections[alias].ops.sequence_reset_sql(no_style(), list(self.added))
             if statements:
@@ -67,7 +72,7 @@ class Recording:
 
 def record(command: tuple, alias: str) -> Recording | None:
     """Run `command` (its name and arguments) for real; the rows it added, or None if it also changed or
-    deleted rows (or wrote rows bulk_create cannot)."""
+    deleted rows (or wrote a multi-table-inheritance child)."""
     models = _models()
     before = {model: _rows(model, alias) for model in models}
     quietly(*command)
@@ -79,7 +84,7 @@ def record(command: tuple, alias: str) -> Recording | None:
         new = [row for pk, row in after.items() if pk not in before[model]]
         if new:
             added[model] = new
-    if any(model._meta.parents for model in added):  # bulk_create cannot write multi-table inheritance
+    if any(model._meta.parents for model in added):  # one INSERT per table cannot write a child model
         return None
     referred = {
         field.related_model._meta.concrete_model
@@ -90,22 +95,31 @@ def record(command: tuple, alias: str) -> Recording | None:
     return Recording(added=added, guarded={model: before[model] for model in {*added, *referred}})
 
 
-_RECORDINGS: dict[tuple, Recording | None] = {}
+# (command, alias, database) -> (its recording or None, (when, which day) it was recorded)
+_RECORDINGS: dict[tuple, tuple] = {}
 
 
-def replayed(*command: str, alias: str = DEFAULT_DB_ALIAS) -> None:
+def replayed(*command: str, alias: str = DEFAULT_DB_ALIAS, fresh_for: int = 0) -> None:
     """`quietly(*command)`, replaying the rows it added the first time when that gives the same result.
 
-    For commands whose result depends only on the database and the files they read (`load_content`,
-    `loaddata`), not on the clock (not `load_demo`, which books from "now")."""
+    As is, for commands whose result depends only on the database and the files they read
+    (`load_content`, `loaddata`). A command that reads the clock (`load_demo` books from "now") is
+    replayed only within `fresh_for` seconds of its recording and on the same day: a demo studio made a
+    few minutes earlier, as a module-scoped fixture's data already is for the module's later tests.
+    """
     key = (command, alias, connections[alias].settings_dict["NAME"])
-    recording = _RECORDINGS.get(key)
-    if recording is not None and recording.applies(alias):
+    recording, made = _RECORDINGS.get(key, (None, None))
+    if recording is not None and still_fresh(made, fresh_for) and recording.applies(alias):
         recording.replay(alias)
-    elif key in _RECORDINGS:
+    elif key in _RECORDINGS and not (fresh_for and not still_fresh(made, fresh_for)):
         quietly(*command)
     else:
-        _RECORDINGS[key] = record(command, alias)
+        made = time.time(), timezone.localdate()
+        _RECORDINGS[key] = record(command, alias), made
+
+
+def still_fresh(made, fresh_for: int) -> bool:
+    return not fresh_for or (time.time() - made[0] < fresh_for and timezone.localdate() == made[1])
 
 
 def is_transactional(request) -> bool:

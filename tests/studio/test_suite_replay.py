@@ -62,3 +62,16 @@ def test_no_replay_on_tables_that_are_not_as_they_were():
     assert Technique.objects.count() == 1 + sum(
         len(rows) for model, rows in recording.added.items() if model is Technique
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_studio_is_replayed_as_it_was_recorded():
+    quietly("load_content")
+    with transaction.atomic():
+        recording = record(("load_demo",), "default")
+        recorded = everything()
+        transaction.set_rollback(True)
+
+    assert recording is not None, "load_demo changed rows that were there: it cannot be replayed"
+    assert recording.applies("default")
+    assert rolled_back(lambda: recording.replay("default")) == recorded
