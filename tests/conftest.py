@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 
-from tests.db import kept_for_the_module, quietly, refuse_transactional, uses_module_data
+from tests.db import kept_for_the_module, refuse_transactional, replayed, uses_module_data
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # a thread with a running loop unless told it is safe (it is: one test, one thread).
@@ -114,7 +114,7 @@ def console_errors(page):
 @pytest.fixture(scope="module")
 def content_for_the_module(django_db_setup, django_db_blocker):
     with kept_for_the_module(django_db_blocker):
-        quietly("load_content")
+        replayed("load_content")
         yield
 
 
@@ -128,7 +128,7 @@ def content(request, content_for_the_module, db):
 @pytest.fixture
 def content_committed(transactional_db):
     """The content data set, committed, for a test another thread or process reads (flushed afterwards)."""
-    quietly("load_content")
+    replayed("load_content")
 
 
 @pytest.fixture

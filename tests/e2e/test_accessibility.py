@@ -31,7 +31,7 @@ from reflexology.models import Technique, Zone
 from staff.roles import Role, assign_role
 from tests.bookings.factories import make_questionnaire
 from tests.conftest import DESKTOP, PHONE, PROJECT_DIR
-from tests.hardening.conftest import quietly
+from tests.db import quietly, replayed
 
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -52,7 +52,7 @@ class AccessibilityWarning(UserWarning):
 @pytest.fixture
 def demo(live_server, settings):
     settings.SITE_URL = live_server.url
-    quietly("load_content")
+    replayed("load_content")
     quietly("load_demo")
 
 

@@ -8,17 +8,16 @@ works with the keyboard alone, axe finds nothing serious with follow-ups open an
 and the guardian field follows the adult age.
 """
 
-import os
 from datetime import date
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from intake.models import Questionnaire
 from intake.session import PREFILL_KEY
 from tests.conftest import DESKTOP, PHONE
+from tests.db import replayed
 from tests.e2e.test_accessibility import AXE, audit
 from tests.e2e.test_keyboard import focused, tab_until
 from tests.intake.conftest import FIXTURE_DIR
@@ -30,14 +29,7 @@ SECTIONS = ["today", "circulation", "skin", "joints", "pregnancy", "long_term"]
 
 @pytest.fixture
 def intake_data(transactional_db):
-    with open(os.devnull, "w") as devnull:
-        call_command(
-            "loaddata",
-            str(FIXTURE_DIR / "conditions.json"),
-            str(FIXTURE_DIR / "screening_rules.json"),
-            verbosity=0,
-            stdout=devnull,
-        )
+    replayed("loaddata", str(FIXTURE_DIR / "conditions.json"), str(FIXTURE_DIR / "screening_rules.json"))
     make_techniques()
 
 

@@ -9,6 +9,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from tests.db import replayed
+
+# A demo studio recorded in this process is replayed for up to ten minutes (tests/db.py `replayed`).
+DEMO_FRESH_FOR = 600
 SHARED_CACHE = {
     "BACKEND": "common.cache.DatabaseCache",
     "LOCATION": "studio_cache_test",
@@ -31,8 +35,8 @@ def demo_studio(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            quietly("load_content")
-            quietly("load_demo")
+            replayed("load_content")
+            replayed("load_demo", fresh_for=DEMO_FRESH_FOR)
             yield
         finally:
             transaction.set_rollback(True)

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from intake.models import PolicyVariant
 from intake.rules import RuleSet, build_rules
-from tests.db import kept_for_the_module, quietly, refuse_transactional
+from tests.db import kept_for_the_module, refuse_transactional, replayed
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -41,7 +41,7 @@ STRICT_RULES = fixture_rules(PolicyVariant.STRICT)
 @pytest.fixture(scope="module")
 def rules_for_the_module(django_db_setup, django_db_blocker):
     with kept_for_the_module(django_db_blocker):
-        quietly("loaddata", str(FIXTURE_DIR / "conditions.json"), str(FIXTURE_DIR / "screening_rules.json"))
+        replayed("loaddata", str(FIXTURE_DIR / "conditions.json"), str(FIXTURE_DIR / "screening_rules.json"))
         yield
 
 

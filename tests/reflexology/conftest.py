@@ -1,12 +1,9 @@
 """Fixtures for the reference-content tests."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from reflexology.models import BodySystem, Claim, Technique, TechniqueStep, Zone
-from tests.db import kept_for_the_module, refuse_transactional
+from tests.db import kept_for_the_module, refuse_transactional, replayed
 
 REFERENCE_FIXTURES = ["fixtures/body_systems.json", "fixtures/zones.json", "fixtures/techniques.json"]
 
@@ -14,7 +11,7 @@ REFERENCE_FIXTURES = ["fixtures/body_systems.json", "fixtures/zones.json", "fixt
 @pytest.fixture(scope="module")
 def reference_for_the_module(django_db_setup, django_db_blocker):
     with kept_for_the_module(django_db_blocker):
-        call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0, stdout=io.StringIO())
+        replayed("loaddata", *REFERENCE_FIXTURES)
         yield
 
 
