@@ -34,7 +34,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from bookings.errors import BookingError
-from bookings.models import Appointment, UsedSignInLink
+from bookings.models import Appointment, Course, UsedSignInLink
 from common.logging import log_event
 from common.mail import send_templated_mail
 from common.ratelimit import hit
@@ -166,6 +166,17 @@ def client_appointments(email: str):
         Appointment.objects.filter(client_email__iexact=normalise_email(email))
         .select_related("service", "service__technique", "therapist")
         .order_by("-start", "-pk")
+    )
+
+
+def client_courses(email: str, *, on: datetime.date | None = None) -> list[Course]:
+    """The client's courses still valid on `on` (a local date; today), with or without sessions left,
+    the one that expires first first. One query."""
+    on = on or timezone.localdate()
+    return list(
+        Course.objects.for_email(normalise_email(email))
+        .filter(expires_on__gte=on)
+        .order_by("expires_on", "pk")
     )
 
 
