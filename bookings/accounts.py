@@ -119,11 +119,12 @@ def forget_used_links(*, now: datetime.datetime | None = None) -> int:
 
 
 def is_known(email: str) -> bool:
-    """We hold a booking or a current questionnaire for the address."""
+    """We hold a booking, a current questionnaire or a course (sold at the desk) for the address."""
     email = normalise_email(email)
     return (
         Appointment.objects.filter(client_email__iexact=email).exists()
         or Questionnaire.objects.filter(client_email__iexact=email, anonymised_at__isnull=True).exists()
+        or Course.objects.for_email(email).exists()
     )
 
 

@@ -87,6 +87,19 @@ def test_a_known_address_gets_a_link_and_an_unknown_one_the_same_answer(
     assert "anna@example.com" not in sent and "nobody@example.com" not in sent
 
 
+def test_a_client_who_only_bought_a_course_at_the_desk_gets_a_link(
+    client, studio, django_capture_on_commit_callbacks
+):
+    product = CourseProduct.objects.create(name="Five", service=studio["service"], sessions=5, price="11000")
+    sell_course(product=product, client_name="Vera", client_email="Vera@Example.com", payment_method="cash")
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGN_IN, {"email": "vera@example.com"})
+
+    [message] = mail.outbox
+    assert message.to == ["vera@example.com"] and "/account/sign-in/" in message.body
+
+
 def test_a_bad_address_is_refused_and_kept(client, db):
     response = client.post(SIGN_IN, {"email": "anna@"})
 
