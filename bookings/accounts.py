@@ -34,7 +34,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from bookings.errors import BookingError
-from bookings.models import Appointment, UsedSignInLink
+from bookings.models import Appointment, Course, UsedSignInLink
 from common.logging import log_event
 from common.mail import send_templated_mail
 from common.ratelimit import hit
@@ -119,11 +119,12 @@ def forget_used_links(*, now: datetime.datetime | None = None) -> int:
 
 
 def is_known(email: str) -> bool:
-    """We hold a booking or a current questionnaire for the address."""
+    """We hold a booking, a current questionnaire or a course (sold at the desk) for the address."""
     email = normalise_email(email)
     return (
         Appointment.objects.filter(client_email__iexact=email).exists()
         or Questionnaire.objects.filter(client_email__iexact=email, anonymised_at__isnull=True).exists()
+        or Course.objects.for_email(email).exists()
     )
 
 
@@ -166,6 +167,17 @@ def client_appointments(email: str):
         Appointment.objects.filter(client_email__iexact=normalise_email(email))
         .select_related("service", "service__technique", "therapist")
         .order_by("-start", "-pk")
+    )
+
+
+def client_courses(email: str, *, on: datetime.date | None = None) -> list[Course]:
+    """The client's courses still valid on `on` (a local date; today), with or without sessions left,
+    the one that expires first first. One query."""
+    on = on or timezone.localdate()
+    return list(
+        Course.objects.for_email(normalise_email(email))
+        .filter(expires_on__gte=on)
+        .order_by("expires_on", "pk")
     )
 
 

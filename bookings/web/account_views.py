@@ -8,7 +8,7 @@ Moving and cancelling go through the manage-link pages (/appointments/<signed to
 from the confirmation e-mail.
 
 Queries: the overview reads the session, the client's appointments (one query, however many) and
-their questionnaire (one or two), whatever the number of bookings.
+their questionnaire (one or two) and their courses (one), whatever the number of bookings.
 """
 
 import json
@@ -25,6 +25,7 @@ from bookings.accounts import (
     SignInRefused,
     SignInUsed,
     client_appointments,
+    client_courses,
     client_questionnaire,
     read_sign_in_token,
     request_sign_in,
@@ -136,6 +137,7 @@ def overview(request: HttpRequest, email: str):
         "questionnaire_valid": valid,
         "update_token": returning_token(questionnaire, next_url=request.path) if valid else "",
         "details": _details(email, upcoming + past, questionnaire),
+        "courses": client_courses(email),
     }
     return render(request, "bookings/account/overview.html", context)
 

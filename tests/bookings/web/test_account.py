@@ -20,7 +20,8 @@ from bookings.accounts import (
     use_sign_in_token,
 )
 from bookings.links import manage_link_token
-from bookings.models import Appointment, AppointmentStatus, UsedSignInLink
+from bookings.models import Appointment, AppointmentStatus, CourseProduct, UsedSignInLink
+from bookings.prepaid import sell_course
 from bookings.web.account_session import ACCOUNT_KEY
 from tests.bookings.factories import make_appointment, make_questionnaire
 from tests.bookings.web.flow_support import at, make_studio
@@ -84,6 +85,19 @@ def test_a_known_address_gets_a_link_and_an_unknown_one_the_same_answer(
     assert "15 minutes" in mail.outbox[0].body
     sent = client.get(SENT).content.decode()
     assert "anna@example.com" not in sent and "nobody@example.com" not in sent
+
+
+def test_a_client_who_only_bought_a_course_at_the_desk_gets_a_link(
+    client, studio, django_capture_on_commit_callbacks
+):
+    product = CourseProduct.objects.create(name="Five", service=studio["service"], sessions=5, price="11000")
+    sell_course(product=product, client_name="Vera", client_email="Vera@Example.com", payment_method="cash")
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGN_IN, {"email": "vera@example.com"})
+
+    [message] = mail.outbox
+    assert message.to == ["vera@example.com"] and "/account/sign-in/" in message.body
 
 
 def test_a_bad_address_is_refused_and_kept(client, db):
@@ -287,10 +301,15 @@ def test_the_account_page_has_a_fixed_number_of_queries(client, studio, django_a
     for n in range(more):
         booking(studio, "anna@example.com", days=-(n + 1), status=AppointmentStatus.COMPLETED)
         booking(studio, "anna@example.com", days=5 + n, hhmm="14:00")
+    product = CourseProduct.objects.create(name="Five", service=studio["service"], sessions=5, price="11000")
+    for _ in range(more):
+        sell_course(
+            product=product, client_name="Anna", client_email="Anna@example.com", payment_method="card"
+        )
     make_questionnaire(email="anna@example.com")
     signed_in(client, "anna@example.com")
-    # session, appointments with their service, technique and therapist, the questionnaire
-    with django_assert_num_queries(3):
+    # session, appointments with their service, technique and therapist, the questionnaire, the courses
+    with django_assert_num_queries(4):
         assert client.get(ACCOUNT).status_code == 200
 
 
@@ -347,3 +366,16 @@ def test_the_privacy_page_says_who_what_why_how_long_and_the_rights(client, db):
     page = client.get(reverse("privacy")).content.decode()
     for words in ("Who processes your data", "What we keep", "How long we keep it", "Your rights", "152-FZ"):
         assert words in page
+
+
+def test_the_account_shows_the_clients_courses_with_the_sessions_left(client, studio):
+    product = CourseProduct.objects.create(
+        name="Five calm", service=studio["service"], sessions=5, price="11000"
+    )
+    sell_course(product=product, client_name="Anna", client_email="Anna@Example.com", payment_method="card")
+    sell_course(product=product, client_name="Olga", client_email="olga@example.com", payment_method="card")
+    signed_in(client, "anna@example.com")
+    page = client.get(ACCOUNT).content.decode()
+    assert "My courses" in page and "Five calm" in page and "5 of 5 sessions left" in page
+    signed_in(client, "nobody@example.com")
+    assert "My courses" not in client.get(ACCOUNT).content.decode()  # none: no section, and not Anna's
