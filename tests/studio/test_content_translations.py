@@ -306,7 +306,7 @@ def test_the_migration_copied_the_english_text_into_the_english_columns():
         "suits",
         "image_alt",
     )
-    assert import_module("intake.migrations.0007_content_in_russian_and_english").ENGLISH["FollowUp"] == (
+    assert import_module("intake.migrations.0008_content_in_russian_and_english").ENGLISH["FollowUp"] == (
         "question",
         "help_text",
         "choices",
