@@ -33,6 +33,8 @@ from bookings.waitlist_links import entry_path, hold_path, open_entry_link, open
 from bookings.web.flow import find_service, therapists_for
 from bookings.web.flow_forms import ISO_DATE
 from bookings.web.waitlist_forms import WaitlistForm
+from intake.consents import record_consent
+from intake.models import ConsentSource
 from intake.session import proven_questionnaire
 
 DEFAULT_DAYS = 14
@@ -97,6 +99,7 @@ def _submit(request, service, questionnaire, form):
     except BookingError as error:
         form.add_error(None, str(error))
         return _join_page(request, service, form, status=400)
+    record_consent(email=entry.client_email, source=ConsentSource.ONLINE)  # 152-FZ, apart from health
     messages.success(request, _("You are on the waitlist. We have e-mailed you the link to this page."))
     return redirect(entry_path(entry))
 

@@ -435,7 +435,7 @@ def test_the_desk_takes_part_of_a_certificate(studio, now, desk):
     )
     assert entry.amount == Decimal("-400.10") and entry.user == desk
     assert certificate_ledger_matches(certificate) and certificate.balance == Decimal("599.90")
-    with pytest.raises(PrepaidRefused, match="Only ₽599.90"):
+    with pytest.raises(PrepaidRefused, match=r"Only ₽599\.90"):
         redeem_certificate(code=certificate.code, amount=Decimal("600"), by="staff", now=now)
     for bad in (Decimal("0"), Decimal("-1")):
         with pytest.raises(PrepaidRefused, match="greater than zero"):

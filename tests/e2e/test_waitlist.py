@@ -70,6 +70,7 @@ def test_a_freed_time_finds_the_client_on_the_waitlist(
     page.get_by_label("Last day").fill(day.isoformat())
     page.get_by_label(re.compile("Morning")).check()
     expect(page.get_by_label("E-mail", exact=True)).to_have_value("maria@example.com")
+    page.locator("#id_consent_personal_data").check()
     page.get_by_role("button", name="Join the waitlist").click()
     expect(page.get_by_text("You are on the waitlist.")).to_be_visible()
     assert WaitlistEntry.objects.get().client_email == "maria@example.com"

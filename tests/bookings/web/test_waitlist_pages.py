@@ -14,6 +14,7 @@ from bookings.booking import cancel_appointment
 from bookings.models import Appointment, AppointmentStatus, OfferStatus, WaitlistEntry, WaitlistOffer
 from bookings.waitlist import join_waitlist
 from bookings.waitlist_links import entry_path, hold_path
+from intake.models import ConsentSource, PersonalDataConsent
 from tests.bookings.factories import (
     at,
     clear_questionnaire,
@@ -63,6 +64,7 @@ def form_data(**fields):
         "therapist": "any",
         "client_name": "Wait Person",
         "client_email": "wait@example.com",
+        "consent_personal_data": "on",
     }
     data.update(fields)
     return data
@@ -108,6 +110,8 @@ def test_joining_shows_the_place_and_mails_the_link(client, service, anna, full_
     page = response.content.decode()
     assert "You are on the waitlist" in page and "you are first in line" in page
     assert [m.to for m in mailoutbox] == [["wait@example.com"]] and entry_path(entry) in mailoutbox[0].body
+    consent = PersonalDataConsent.objects.get()  # recorded apart from the health answers
+    assert (consent.email, consent.source) == ("wait@example.com", ConsentSource.ONLINE)
 
 
 @pytest.mark.parametrize(
@@ -117,6 +121,7 @@ def test_joining_shows_the_place_and_mails_the_link(client, service, anna, full_
         ({"last_day": "not a date"}, "Please enter a date"),
         ({"parts": ["midnight"]}, "from the list"),
         ({"client_email": "nope"}, "valid e-mail"),
+        ({"consent_personal_data": ""}, "without it we cannot"),
     ],
 )
 def test_bad_input_is_refused_with_what_was_typed_kept(client, service, anna, fields, message):
