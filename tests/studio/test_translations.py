@@ -4,7 +4,6 @@ fuzzy, and the Russian site shows no English apart from names.
 These need the merged catalog (locale/ru/LC_MESSAGES/django.po) and, for the walk through the pages,
 the content in Russian: until both land they fail, by design (marker `needs_catalog`)."""
 
-import os
 import re
 import shutil
 from html import unescape
@@ -142,10 +141,11 @@ class Walk:
         text = without_names(visible_text(html), self.names)
         pattern = ENGLISH if self.language == "ru" else CYRILLIC
         words = sorted({match.lower() for match in pattern.findall(text)})
-        if words:
-            self.found[url] = words
-            if os.environ.get("WALK_DEBUG"):
-                print(url, [text[max(0, m.start() - 40) : m.end() + 40] for m in pattern.finditer(text)][:6])
+        if words:  # the words, and where the first few stand
+            self.found[url] = (
+                words,
+                [text[max(0, m.start() - 30) : m.end() + 30] for m in pattern.finditer(text)][:3],
+            )
         return html
 
     def done(self):
