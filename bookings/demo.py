@@ -383,7 +383,13 @@ def _course_products(services) -> None:
             price = _round_price(service.price * sessions * (1 - discount))
             CourseProduct.objects.get_or_create(
                 name_en=name,
-                defaults={"name_ru": name_ru, "service": service, "sessions": sessions, "price": price, "order": order},
+                defaults={
+                    "name_ru": name_ru,
+                    "service": service,
+                    "sessions": sessions,
+                    "price": price,
+                    "order": order,
+                },
             )
 
 
@@ -447,7 +453,9 @@ def _time_off_and_closures(therapists) -> None:
         )
     new_year = date(today.year, 12, 31)
     StudioClosure.objects.get_or_create(
-        start_date=new_year, end_date=new_year + timedelta(days=2), defaults={"reason": "Новогодние праздники"}
+        start_date=new_year,
+        end_date=new_year + timedelta(days=2),
+        defaults={"reason": "Новогодние праздники"},
     )
 
 
