@@ -263,6 +263,35 @@ THERAPISTS = [
     },
 ]
 
+# The therapists' headline and introduction in Russian (the studio's language), by slug.
+THERAPISTS_RU = {
+    "anna-sokolova": (
+        "Рефлексотерапия и тайский массаж палочками, пятнадцать лет практики",
+        "Анна училась классическому массажу, а затем рефлексотерапии и тайской технике с деревянными "
+        "палочками. Она работает неторопливо, рассказывает, что делает, и честно говорит, что такое "
+        "рефлексотерапия: расслабляющая традиционная практика, а не медицинское обследование."
+        "\n\nК ней приходят за долгими тихими сеансами после напряжённой недели.",
+    ),
+    "mikhail-orlov": (
+        "Лечебный и классический массаж для уставших, ноющих стоп",
+        "Михаил несколько лет работал вместе с физиотерапевтами, прежде чем прийти в студию. Он любит "
+        "уверенную, целенаправленную работу и всегда даёт пару упражнений для дома."
+        "\n\nЕсли то, что вы рассказали, сначала стоит обсудить с врачом, он скажет об этом прямо.",
+    ),
+    "elena-vasilieva": (
+        "Мягкий расслабляющий массаж по вечерам и в выходные",
+        "Елена пришла к нам после обучения классическому и расслабляющему массажу. Её сеансы мягкие и "
+        "тёплые, и она охотно работает с лёгким нажимом."
+        "\n\nПо будням она работает допоздна, а ещё в выходные — для тех, кто не может прийти раньше.",
+    ),
+    "daria-kim": (
+        "Рефлексотерапия и расслабляющие сеансы, с лёгким касанием",
+        "Дарья пришла к массажу стоп из преподавания йоги. Она спокойна и внимательна и подстраивает "
+        "каждый сеанс под то, что вы расскажете ей в этот день."
+        "\n\nОна любит долгий сеанс рефлексотерапии, который завершают несколько минут тишины.",
+    ),
+}
+
 CLIENTS = [
     "Olga Petrova", "Irina Smirnova", "Sergei Ivanov", "Natalia Kuznetsova", "Pavel Popov",
     "Tatiana Lebedeva", "Alexei Novikov", "Marina Morozova", "Dmitri Volkov", "Svetlana Fedorova",
@@ -340,20 +369,27 @@ def _services(techniques) -> dict[str, Service]:
     return services
 
 
-# Courses of sessions on /prices/: (service slug, sessions, discount, name).
+# Courses of sessions on /prices/: (service slug, sessions, discount, name, name in Russian).
 COURSES = [
-    ("classical-60", 5, Decimal("0.10"), "Five classical sessions"),
-    ("reflexology-60", 10, Decimal("0.15"), "Ten reflexology sessions"),
+    ("classical-60", 5, Decimal("0.10"), "Five classical sessions", "Пять сеансов классического массажа"),
+    ("reflexology-60", 10, Decimal("0.15"), "Ten reflexology sessions", "Десять сеансов рефлексотерапии"),
 ]
 
 
 def _course_products(services) -> None:
-    for order, (slug, sessions, discount, name) in enumerate(COURSES):
+    for order, (slug, sessions, discount, name, name_ru) in enumerate(COURSES):
         service = services.get(slug)
         if service is not None:
             price = _round_price(service.price * sessions * (1 - discount))
             CourseProduct.objects.get_or_create(
-                name=name, defaults={"service": service, "sessions": sessions, "price": price, "order": order}
+                name_en=name,
+                defaults={
+                    "name_ru": name_ru,
+                    "service": service,
+                    "sessions": sessions,
+                    "price": price,
+                    "order": order,
+                },
             )
 
 
@@ -365,8 +401,10 @@ def _therapists(services) -> list[Therapist]:
             defaults={
                 "name": spec["name"],
                 "level": spec["level"],
-                "headline": spec["headline"],
-                "bio": spec["bio"],
+                "headline_ru": THERAPISTS_RU[spec["slug"]][0],
+                "headline_en": spec["headline"],
+                "bio_ru": THERAPISTS_RU[spec["slug"]][1],
+                "bio_en": spec["bio"],
                 "order": order,
             },
         )
@@ -405,17 +443,19 @@ def _time_off_and_closures(therapists) -> None:
             therapist=by_slug["mikhail-orlov"],
             start=_at(course_day, 0),
             end=_at(course_day + timedelta(days=1), 0),
-            reason="Training course",
+            reason="Учёба на курсах",
         )
         TimeOff.objects.create(
             therapist=by_slug["elena-vasilieva"],
             start=_at(today + timedelta(days=4), 11),
             end=_at(today + timedelta(days=4), 13, 30),
-            reason="Appointment in town",
+            reason="Дела в городе",
         )
     new_year = date(today.year, 12, 31)
     StudioClosure.objects.get_or_create(
-        start_date=new_year, end_date=new_year + timedelta(days=2), defaults={"reason": "New Year holidays"}
+        start_date=new_year,
+        end_date=new_year + timedelta(days=2),
+        defaults={"reason": "Новогодние праздники"},
     )
 
 
@@ -485,6 +525,6 @@ def _appointments(services: list[Service]) -> int:
                     mark_attendance(appointment=appointment, status=status, now=appointment.end)
                 elif offset >= 3 and rng.random() < 0.08:
                     cancel_appointment(
-                        appointment=appointment, by="client", reason="Plans changed", now=now, notify=False
+                        appointment=appointment, by="client", reason="Планы изменились", now=now, notify=False
                     )
     return made
