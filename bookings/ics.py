@@ -28,6 +28,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from bookings.links import manage_url
 from bookings.models import Appointment, AppointmentStatus, EventKind
 from bookings.money import format_money
+from common.context_processors import localised
 
 PRODID = "-//Sole and Calm//Bookings//EN"
 
@@ -90,7 +91,7 @@ def appointment_calendar(appointment: Appointment, method: Method = Method.REQUE
         _("%(service)s at %(studio)s")
         % {"service": appointment.service.name, "studio": settings.STUDIO_NAME},
     )
-    event.add("location", settings.STUDIO_ADDRESS)
+    event.add("location", localised("STUDIO_ADDRESS"))
     event.add("description", _description(appointment))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")

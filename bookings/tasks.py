@@ -29,6 +29,7 @@ from bookings.money import format_money
 from bookings.prepaid import payment_note
 from bookings.rules import change_deadline
 from bookings.screening_gate import questionnaire_link
+from common.context_processors import localised
 from common.dates import when as format_when
 from common.mail import send_templated_mail
 
@@ -58,7 +59,7 @@ def _context(appointment: Appointment) -> dict:
         "paid": payment_note(appointment),  # a course or a gift certificate (bookings.prepaid)
         "manage_url": manage_url(appointment),
         "book_url": absolute(reverse("bookings:book")),
-        "address": settings.STUDIO_ADDRESS,
+        "address": localised("STUDIO_ADDRESS"),
         "deadline": when(change_deadline(appointment, policy=policy)),
         "deadline_hours": policy.cancellation_deadline_hours,
         # False for a session booked less than the deadline ahead: the e-mail must not offer a past time.

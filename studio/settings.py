@@ -405,13 +405,17 @@ if len(STUDIO_COUNTRY) != 2 or not STUDIO_COUNTRY.isalpha():
     )
 PHONENUMBER_DEFAULT_REGION = STUDIO_COUNTRY
 PHONENUMBER_DB_FORMAT = "E164"
-STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "12 Linden Lane, first floor")
+# The address, city and metro station in Russian, and as English pages show them (`_EN`; empty: the same).
+STUDIO_ADDRESS = env_str("STUDIO_ADDRESS", "Липовый переулок, 12, 1-й этаж")
+STUDIO_ADDRESS_EN = env_str("STUDIO_ADDRESS_EN", "12 Linden Lane, first floor")
 STUDIO_PHONE = env_str("STUDIO_PHONE", "+7 495 000-00-00")
 STUDIO_EMAIL = env_str("STUDIO_EMAIL", "hello@solecalm.example")
 # How to find us (the contact page, the home page, the footer). The maps link only opens the address
 # in a maps service in a new tab; no map tiles or scripts are loaded from elsewhere.
-STUDIO_CITY = env_str("STUDIO_CITY", "Moscow")
-STUDIO_METRO = env_str("STUDIO_METRO", "Chistye Prudy")
+STUDIO_CITY = env_str("STUDIO_CITY", "Москва")
+STUDIO_CITY_EN = env_str("STUDIO_CITY_EN", "Moscow")
+STUDIO_METRO = env_str("STUDIO_METRO", "Чистые пруды")
+STUDIO_METRO_EN = env_str("STUDIO_METRO_EN", "Chistye Prudy")
 STUDIO_METRO_WALK_MINUTES = env_int("STUDIO_METRO_WALK_MINUTES", 7)
 STUDIO_MAPS_URL = env_str("STUDIO_MAPS_URL", "") or (
     "https://yandex.ru/maps/?text=" + quote_plus(f"{STUDIO_ADDRESS}, {STUDIO_CITY}")

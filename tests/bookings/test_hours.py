@@ -126,8 +126,17 @@ def new_year(settings, monkeypatch):
     StudioClosure.objects.create(start_date=NEW_YEAR, end_date=NEW_YEAR, reason="New Year")
 
 
+def test_the_address_is_in_russian_on_russian_pages_and_in_english_under_en(client, russian_default):
+    russian = client.get("/contact/").content.decode()
+    english = client.get("/en/contact/").content.decode()
+    assert "Липовый переулок, 12, 1-й этаж, Москва" in russian and "Чистые пруды" in russian
+    assert "Linden" not in russian and "Chistye" not in russian
+    assert "12 Linden Lane, first floor, Moscow" in english and "Chistye Prudy" in english
+    assert "Липовый" not in english
+
+
 def test_contact_page_shows_hours_address_metro_maps_link_and_phone(client, settings, new_year):
-    settings.STUDIO_METRO = "Chistye Prudy"
+    settings.STUDIO_METRO_EN = "Chistye Prudy"
     settings.STUDIO_MAPS_URL = "https://yandex.ru/maps/?text=12+Linden+Lane"
 
     response = client.get(reverse("bookings:contact"))
