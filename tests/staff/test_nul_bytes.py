@@ -6,12 +6,15 @@ links) and from what the views are known to read, so a new parameter is covered 
 """
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from bookings.models import WaitlistEntry
+from bookings.prepaid import sell_certificate
 from tests.bookings.factories import MONDAY
 from tests.staff.test_access import RULES, url_for
 
@@ -19,7 +22,6 @@ pytestmark = pytest.mark.django_db
 
 # Read by the views without a form of their own on the page (htmx requests, pagination, the CSV link).
 KNOWN = {"date", "service", "therapist", "email", "client_email", "page", "start", "end", "metric", "week"}
-NO_EXTRAS = {"time_off": SimpleNamespace(pk=0), "closure": SimpleNamespace(pk=0)}  # for the POST-only URLs
 GET_PAGES = sorted(name for name, methods in RULES.items() if "GET" in methods and name != "login")
 
 
@@ -44,26 +46,43 @@ class Parameters(HTMLParser):
             self.in_get_form = False
 
 
+@pytest.fixture
+def extras(studio):
+    """The objects the pages with an id in their address show (time off and closures: POST-only URLs)."""
+    return {
+        "time_off": SimpleNamespace(pk=0),
+        "closure": SimpleNamespace(pk=0),
+        "certificate": sell_certificate(payment_method="cash", buyer_name="Vera", amount=Decimal("3000")),
+        "entry": WaitlistEntry.objects.create(
+            service=studio.service,
+            first_day=MONDAY,
+            last_day=MONDAY,
+            client_name="W",
+            client_email="w@example.com",
+        ),
+    }
+
+
 def parameters_of(html: str) -> set[str]:
     parser = Parameters()
     parser.feed(html)
     return {name for name in parser.names if name != "csrfmiddlewaretoken"}
 
 
-def test_the_pages_offer_parameters_to_try(studio, login):
+def test_the_pages_offer_parameters_to_try(studio, login, extras):
     client = login(studio.user("manager"))
     found = set()
     for name in GET_PAGES:
-        found |= parameters_of(client.get(url_for(name, studio, NO_EXTRAS)).content.decode())
+        found |= parameters_of(client.get(url_for(name, studio, extras)).content.decode())
     assert "date" in found
     assert len(found) >= 4, found
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
 @pytest.mark.parametrize("value", ["\x00", "x@example.com\x00"], ids=["nul", "e-mail-with-nul"])
-def test_a_nul_byte_in_any_parameter_is_never_a_500(name, value, studio, login):
+def test_a_nul_byte_in_any_parameter_is_never_a_500(name, value, studio, login, extras):
     client = login(studio.user("manager"))
-    url = url_for(name, studio, NO_EXTRAS)
+    url = url_for(name, studio, extras)
     page = client.get(url)
     assert page.status_code == 200
     names = KNOWN | parameters_of(page.content.decode())
