@@ -43,6 +43,7 @@ def book_in_russian(page, base: str) -> None:
     page.locator("#id_client_name").fill("Мария Клиентова")
     page.locator("#id_client_email").fill("maria@example.com")
     page.locator("#id_client_phone").fill("8 900 123-45-67")
+    page.locator("#id_consent_personal_data").check()
     page.locator("main form button.btn-primary[type=submit]").click()
     # The questionnaire: "none of these apply" in every group, consents, the signature.
     page.locator("#id_date_of_birth").fill("05.05.1980")
@@ -50,6 +51,7 @@ def book_in_russian(page, base: str) -> None:
         none.check()
     page.locator("#id_consent_health_data").check()
     page.locator("#id_consent_terms").check()
+    page.locator("#id_consent_personal_data").check()
     page.locator("#id_signature").fill("Мария Клиентова")
     page.locator("main form button.btn-primary[type=submit]").last.click()
 
