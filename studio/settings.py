@@ -330,10 +330,12 @@ if LOG_FORMAT not in {"plain", "json"}:
 LOG_MASKED_PATHS = (
     "/appointments/",
     "/waitlist/",
+    "/waitlist/hold/",
     "/book/done/",
     "/intake/continue/",
     "/intake/result/",
     "/account/sign-in/",
+    "/certificates/",
 )
 # Errors reach a person: a 500 e-mails ADMINS (comma-separated addresses) when DEBUG is off.
 ADMINS = env_list("ADMINS")

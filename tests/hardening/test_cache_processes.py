@@ -67,7 +67,7 @@ def test_a_change_made_by_another_process_shows_on_the_next_request(
 ):
     rename = (
         "from reflexology.models import Technique; "
-        "t = Technique.objects.get(slug='classical'); t.name = '{name}'; t.save()"
+        "t = Technique.objects.get(slug='classical'); t.name_en = t.name_ru = '{name}'; t.save()"
     )
     cached_twice(client, "/techniques/classical/")
 
