@@ -175,7 +175,8 @@ def check(site: BenchSite, mail_dir: Path) -> None:
         raise CheckFailed(f"the confirmation page answered {done.status}")
     say(f"booked: {answer.status} -> {urlsplit(answer.location).path.split('/book/done/')[0]}/book/done/…")
 
-    confirmation = wait_for_mail(mail_dir, to=CLIENT_EMAIL, subject_has="Your session on", after=0)
+    # The client booked on the unprefixed site, in Russian (the production default): so is the e-mail.
+    confirmation = wait_for_mail(mail_dir, to=CLIENT_EMAIL, subject_has="Ваш сеанс", after=0)
     say(f"the worker sent the confirmation: {confirmation['Subject']!r}")
     site_url = site.env["SITE_URL"].rstrip("/")
     links = re.findall(r"https?://[^\s<>\"']+/appointments/[^\s<>\"'/]+/", text_of(confirmation))
@@ -201,7 +202,7 @@ def check(site: BenchSite, mail_dir: Path) -> None:
     say("send_reminders: " + " / ".join(line.strip() for line in output.splitlines() if line.strip()))
     if "reminded" not in output:
         raise CheckFailed("send_reminders reminded nobody")
-    reminder = wait_for_mail(mail_dir, to=CLIENT_EMAIL, subject_has="See you soon", after=before)
+    reminder = wait_for_mail(mail_dir, to=CLIENT_EMAIL, subject_has="До скорой встречи", after=before)
     say(f"the reminder was sent: {reminder['Subject']!r}")
 
 
