@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from bookings.errors import BookingError
 from bookings.models import Appointment, Course, UsedSignInLink
+from common.emails import normalise_email
 from common.logging import log_event
 from common.mail import send_templated_mail
 from common.ratelimit import hit
@@ -62,11 +63,6 @@ class SignInUsed(SignInRefused):
 class SignInLink:
     email: str
     nonce: str
-
-
-def normalise_email(value: str) -> str:
-    """The form in which addresses are compared: bookings store them stripped, as typed; case never counts."""
-    return (value or "").strip().lower()
 
 
 def email_pseudonym(email: str) -> str:

@@ -72,6 +72,7 @@ from bookings.models import (
 from bookings.money import format_money, to_decimal
 from bookings.pricing import CourseOffer, certificate_value, course_offer
 from bookings.rules import change_deadline
+from common.emails import normalise_email
 
 # No 0/O, 1/I: nothing to misread on a printed card. 32 symbols, 12 of them: 60 random bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -133,11 +134,6 @@ def normalise_code(typed: str) -> str:
         return ""
     size = CODE_GROUP_LENGTH
     return "-".join(letters[i : i + size] for i in range(0, len(letters), size))
-
-
-def normalise_email(email: str) -> str:
-    """How a client's e-mail is compared: stripped, lower case."""
-    return (email or "").strip().lower()
 
 
 def add_months(day: date, months: int) -> date:

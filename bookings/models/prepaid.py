@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models.appointments import Actor, Appointment
 from bookings.models.choices import MONEY
 from bookings.models.services import Service
+from common.emails import normalise_email
 
 
 class PaymentMethod(models.TextChoices):
@@ -167,7 +168,7 @@ class CourseProduct(models.Model):
 
 class CourseQuerySet(models.QuerySet):
     def for_email(self, email: str):
-        return self.filter(client_email=(email or "").strip().lower())
+        return self.filter(client_email=normalise_email(email))
 
     def usable(self, on):
         """Courses with a session left, not expired on the local date `on`."""
