@@ -83,6 +83,19 @@ class PatientLiveServer(ThreadedWSGIServer):
     request_queue_size = 128
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty in-memory cache. The per-address counters (sign-in links, rate
+    limits) live there: a browser test that asked for links earlier in the same process must not use
+    up a later test's allowance. Only the suite's own locmem cache is cleared, never a shared Redis."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    default = caches["default"]
+    if isinstance(default, LocMemCache):
+        default.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _patient_live_server():
     from django.test.testcases import LiveServerThread

@@ -7,7 +7,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail, signing
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,14 +33,6 @@ EXPORT = reverse("bookings:account_export")
 DELETE = reverse("bookings:account_delete")
 SIGN_OUT = reverse("bookings:account_sign_out")
 SIGNED_IN_PAGES = [ACCOUNT, DATA, EXPORT, DELETE]
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    """The per-address link counters live in the cache: each test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
