@@ -7,6 +7,7 @@ Playwright. Without a browser they are skipped with the reason; with REQUIRE_BRO
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,47 @@ def _patient_live_server():
     previous, LiveServerThread.server_class = LiveServerThread.server_class, PatientLiveServer
     yield
     LiveServerThread.server_class = previous
+
+
+# A page is settled when it has loaded (sub-resources included), its fonts are in, no request of its
+# browser context is still in flight (htmx's fragments: the footer's opening hours load after the page),
+# no htmx swap is still settling, and two frames have been drawn since. What `networkidle` gave, without
+# its fixed half second of silence per page (about 40 s of the suite's browser time went on that).
+SETTLED = """async () => {
+  await document.fonts.ready;
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added");
+}"""
+
+
+def watch_requests(context) -> set:
+    """The requests `context` has in flight, kept up to date from its events (set once per context)."""
+    pending = getattr(context, "_studio_pending", None)
+    if pending is None:
+        pending = context._studio_pending = set()
+        context.on("request", lambda request: pending.add(request))
+        context.on("requestfinished", lambda request: pending.discard(request))
+        context.on("requestfailed", lambda request: pending.discard(request))
+    return pending
+
+
+def settle(page, *, timeout: float = 15.0) -> None:
+    """Wait until `page` has settled (above): what a test asserts next is on the page, and stays."""
+    pending = watch_requests(page.context)
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + timeout
+    while not (page.evaluate(SETTLED) and not pending):
+        if time.monotonic() > deadline:
+            still = ", ".join(sorted(request.url for request in pending)) or "an htmx swap"
+            raise AssertionError(f"{page.url} did not settle in {timeout:.0f} s: waiting for {still}")
+        page.wait_for_timeout(20)  # lets Playwright deliver the events that empty `pending`
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's browser context, with its requests in flight watched (for `settle`)."""
+    watch_requests(context)
+    return context
 
 
 def failed_request(request) -> str | None:

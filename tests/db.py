@@ -95,6 +95,10 @@ def record(command: tuple, alias: str) -> Recording | None:
     return Recording(added=added, guarded={model: before[model] for model in {*added, *referred}})
 
 
+# How long a demo studio recorded in this process is replayed (`load_demo` books from "now": ten minutes
+# later its sessions are still where a client could see them).
+DEMO_FRESH_FOR = 600
+
 # (command, alias, database) -> (its recording or None, (when, which day) it was recorded)
 _RECORDINGS: dict[tuple, tuple] = {}
 

@@ -30,8 +30,8 @@ from intake.session import SESSION_KEY
 from reflexology.models import Technique, Zone
 from staff.roles import Role, assign_role
 from tests.bookings.factories import make_questionnaire
-from tests.conftest import DESKTOP, PHONE, PROJECT_DIR
-from tests.db import quietly, replayed
+from tests.conftest import DESKTOP, PHONE, PROJECT_DIR, settle
+from tests.db import DEMO_FRESH_FOR, replayed
 
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -53,7 +53,7 @@ class AccessibilityWarning(UserWarning):
 def demo(live_server, settings):
     settings.SITE_URL = live_server.url
     replayed("load_content")
-    quietly("load_demo")
+    replayed("load_demo", fresh_for=DEMO_FRESH_FOR)
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def check(page, url: str, label: str, status: int) -> list[str]:
 def audit(page, label: str) -> list[str]:
     """Run axe on the page as it is, at each size; the blocking findings (the others become warnings)."""
     blocking = []
-    page.wait_for_load_state("networkidle")
+    settle(page)
     for size_name, size in SIZES:
         page.set_viewport_size(size)
         for violation in page.evaluate(RUN_AXE):

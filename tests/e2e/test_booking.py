@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from bookings.models import Appointment, AppointmentStatus, BookingPolicy, Level
 from reflexology.models import Technique
 from tests.bookings.factories import make_service, make_therapist
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 ALL_DAY = {weekday: [(time(8), time(21))] for weekday in range(7)}
@@ -126,7 +126,7 @@ def test_a_client_books_finds_the_email_and_cancels_from_its_link(
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
     assert any("is cancelled" in message.subject for message in mail.outbox)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -155,7 +155,7 @@ def test_a_technique_the_screening_declines_is_explained_with_the_possible_ones(
 
     expect(page).to_have_url(re.compile(r"/book/time/\?service=classical-60"))
     assert Appointment.objects.count() == 0
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -177,7 +177,7 @@ def test_the_day_picker_works_from_the_keyboard(live_server, page, console_error
     expect(page.locator("#therapist-anna")).to_be_checked()
     expect(page.locator("#therapist-anna")).to_be_focused()
     expect(page.locator("button.time-option").first).not_to_contain_text("Boris")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 

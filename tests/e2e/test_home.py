@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 
 
 def test_home_loads_without_console_errors_at_desktop_size(live_server, page, console_errors):
@@ -14,7 +14,7 @@ def test_home_loads_without_console_errors_at_desktop_size(live_server, page, co
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Unhurried foot massage")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Foot map")).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -33,7 +33,7 @@ def test_phone_navigation_opens_the_menu_and_follows_a_link(live_server, page, c
     techniques.click()
 
     expect(page).to_have_url(re.compile(re.escape(reverse("bookings:technique_list")) + "$"))
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 

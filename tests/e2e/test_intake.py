@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from intake.models import Questionnaire
 from intake.session import PREFILL_KEY
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 from tests.db import replayed
 from tests.e2e.test_accessibility import AXE, audit
 from tests.e2e.test_keyboard import focused, tab_until
@@ -172,7 +172,7 @@ def test_the_questionnaire_works_with_the_keyboard_alone(
     page.set_viewport_size(size)
     coming_from_the_booking_flow(page, live_server)
     page.goto(live_server.url + "/intake/")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
     tab_until(page, "el.name === 'date_of_birth'")
     page.keyboard.type("12.04.1985")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from bookings.models import BookingPolicy
 from reflexology.models import Technique
 from tests.bookings.factories import make_service, make_therapist
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 ALL_DAY = {weekday: [(time(8), time(21))] for weekday in range(7)}
@@ -36,7 +36,7 @@ def test_a_zone_of_the_foot_map_is_reached_and_opened_with_the_keyboard(
 ):
     page.set_viewport_size(size)
     page.goto(live_server.url + "/foot-map/")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
     tab_until(page, "el.closest('svg') !== null && el.hasAttribute('data-zone')")
     zone = focused(page, "el.getAttribute('data-zone')")
@@ -48,7 +48,7 @@ def test_a_zone_of_the_foot_map_is_reached_and_opened_with_the_keyboard(
 
     expect(page).to_have_url(re.compile(rf"/foot-map/zones/{zone}/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -75,14 +75,14 @@ def test_a_day_and_a_time_are_chosen_and_the_booking_goes_on_with_the_keyboard(
 ):
     page.set_viewport_size(size)
     page.goto(live_server.url + f"/book/time/?service={bookable.slug}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
     # A free day other than the one already shown.
     tab_until(page, "el.matches('button.day-cell.is-free') && el.getAttribute('aria-pressed') !== 'true'")
     day = focused(page, "el.id")
     page.keyboard.press("Enter")
     expect(page.locator(f"#{day}")).to_have_attribute("aria-pressed", "true")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
     tab_until(page, "el.matches('button.time-option')")
     page.keyboard.press("Enter")
@@ -100,5 +100,5 @@ def test_a_day_and_a_time_are_chosen_and_the_booking_goes_on_with_the_keyboard(
     # On to the health questionnaire, with the way back to this booking.
     expect(page).to_have_url(re.compile(r"/intake/\?next="))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your health questionnaire")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []

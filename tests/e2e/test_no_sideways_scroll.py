@@ -20,7 +20,8 @@ from tests.bookings.factories import (
     make_service,
     make_therapist,
 )
-from tests.db import quietly, replayed
+from tests.conftest import settle
+from tests.db import DEMO_FRESH_FOR, replayed
 from tests.hardening.site_map import Known, fill, routes
 
 WIDTHS = (320, 390, 1280)
@@ -62,7 +63,7 @@ def site_pages(known: Known) -> list[tuple[str, bool]]:
 def demo_site(live_server, settings):
     settings.SITE_URL = live_server.url
     replayed("load_content")
-    quietly("load_demo")
+    replayed("load_demo", fresh_for=DEMO_FRESH_FOR)
     return Known.build()
 
 
@@ -87,7 +88,7 @@ def test_no_page_scrolls_sideways_at_any_width(live_server, page, demo_site):
         # checks all the widths (a third of the loads of one per width).
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             page.evaluate(NEXT_FRAMES)

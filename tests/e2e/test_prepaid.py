@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from bookings.models import Appointment, AppointmentStatus, CourseProduct
 from bookings.prepaid import sell_certificate, sell_course
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 from tests.e2e.test_booking import choose_a_time, fill_questionnaire, give_details
 from tests.e2e.test_booking import studio as studio
 
@@ -69,7 +69,7 @@ def test_a_client_books_with_a_course_cancels_in_time_and_books_again(
     expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
     assert sessions_left(course) == 4
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 1
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -99,7 +99,7 @@ def test_a_gift_certificate_pays_part_of_a_session(live_server, page, console_er
     certificate.refresh_from_db()
     assert certificate.balance == Decimal("0.00")
     assert certificate.entries.last().appointment == Appointment.objects.get()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     # The one wrong code was answered 400 (bad input, as every step of the flow answers it); nothing else.
     assert [error for error in console_errors if "status of 400" not in error] == []
     assert len(console_errors) == 1

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from bookings.models import Appointment, AppointmentStatus, CourseProduct
 from staff.roles import Role, ensure_roles
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 from tests.e2e.test_booking import choose_a_time, fill_questionnaire, give_details
 from tests.e2e.test_booking import studio as studio
 from tests.e2e.test_staff import sign_in, sign_out
@@ -46,6 +46,7 @@ def sign_in_to_the_account(page, base: str, email: str, *, prefix: str = "") -> 
     page.goto(base + prefix + "/account/")
     page.locator("main form input[type=email]").fill(email)
     page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/account/sign-in/sent/$"))  # the POST is answered: sent or not
     [message] = [m for m in mail.outbox if "/account/sign-in/" in m.body]
     assert message.to == [email]
     link = re.search(r"https?://\S+/account/sign-in/\S+/", message.body).group(0)
@@ -167,7 +168,7 @@ def test_a_course_and_a_gift_certificate_from_the_desk_to_the_clients_account(
 
     booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
     assert sorted(booked.values_list("client_email", flat=True)) == ["maria@example.com", "mila@example.com"]
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -201,5 +202,5 @@ def test_the_russian_account_at_phone_size_shows_the_course_without_sideways_scr
     for button in page.locator("main .btn").all():  # every button wholly on the screen
         box = button.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, button.inner_text()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []

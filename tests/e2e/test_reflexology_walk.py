@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from reflexology.models import Technique
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 
 FOCUS_BLUE = "rgb(29, 95, 168)"
 BOTH_PARAMS = re.compile(r"^/foot-map/\?(?=.*\bview=dorsal\b)(?=.*\bsystem=digestive\b)")
@@ -63,7 +63,7 @@ def test_walk_from_the_techniques_to_a_zone_page_with_the_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text(zone_name)
     expect(page.locator("#zm a.fm-zone.is-lit").first).to_be_visible()
     expect(page.get_by_text("In reflexology, this area is associated with")).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from bookings.models import Appointment
-from tests.conftest import PHONE
+from tests.conftest import PHONE, settle
 from tests.e2e.test_booking import studio  # noqa: F401 (the fixture: services and therapists)
 
 RUSSIAN_BROWSER = {"Accept-Language": "ru-RU,ru;q=0.9"}
@@ -86,5 +86,5 @@ def test_a_russian_client_books_reads_a_russian_email_and_switches_to_english(
     expect(page.get_by_role("heading", level=1)).to_have_text("See you soon, Мария Клиентова")
     page.goto(link)  # the unprefixed (Russian) link again: the choice of English wins
     expect(page).to_have_url(re.compile(r"/en/appointments/"))
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []

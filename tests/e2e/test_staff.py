@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from staff.roles import Role, ensure_roles
 from tests.bookings.factories import MONDAY, at, make_questionnaire, make_service, make_therapist
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 from tests.staff.conftest import PASSWORD, Clock, make_user
 
 SCREENING = {
@@ -66,7 +66,7 @@ def test_a_phone_booking_from_the_desk_to_the_report(live_server, page, console_
     page.get_by_role("link", name="Book", exact=True).click()
     page.get_by_label("Service").select_option("classical-60")
     page.get_by_label("Therapist").select_option("anna")
-    page.wait_for_load_state("networkidle")  # the free times for Anna are in
+    settle(page)  # the free times for Anna are in
     slot = page.locator("label.slot", has_text="11:00")
     expect(slot).to_be_visible()
     slot.click()
@@ -116,7 +116,7 @@ def test_a_phone_booking_from_the_desk_to_the_report(live_server, page, console_
     expect(week).to_contain_text("₽2,500")
     expect(week.locator("td").first).to_have_text("1")
     expect(page.locator("svg.report-chart title").first).to_contain_text("Revenue per week")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 
@@ -132,5 +132,5 @@ def test_the_day_moves_between_dates_in_place(live_server, page, console_errors,
     expect(page).to_have_title(re.compile("^Tuesday 2 March 2027"))
     page.get_by_role("link", name="Week", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("1 Mar")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []

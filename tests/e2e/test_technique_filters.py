@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, settle
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_choosing_a_filter_updates_the_cards_in_place(
     expect(page.get_by_text("Nothing matches all of those choices")).to_be_visible()
     page.get_by_role("link", name="See all techniques").click()
     expect(cards).to_have_count(14)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert console_errors == []
 
 

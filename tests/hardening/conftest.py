@@ -9,10 +9,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from tests.db import replayed
+from tests.db import DEMO_FRESH_FOR, replayed
 
-# A demo studio recorded in this process is replayed for up to ten minutes (tests/db.py `replayed`).
-DEMO_FRESH_FOR = 600
 SHARED_CACHE = {
     "BACKEND": "common.cache.DatabaseCache",
     "LOCATION": "studio_cache_test",
